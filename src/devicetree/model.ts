@@ -1,0 +1,127 @@
+// The live tree: what the DTS parser and the DTB reader produce and what checks, the DTB writer, the
+// DTS printer, overlays and the address map consume. It mirrors dtc's own model (struct data with
+// markers, property, node, boot_info) so that dtc's rules can be followed exactly.
+
+/** A source range, 1-based lines and columns as dtc prints them (`file:line.col-col`). */
+export interface SourcePos {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** The chain of files that included this one (outermost last), for messages and go-to-definition. */
+  includedFrom?: SourcePos;
+}
+
+/** Marker kinds inside a property value, as dtc's `enum markertype`. */
+export const enum MarkerType {
+  /** A phandle reference inside < >: 4 bytes at `offset` are to be filled with the target's phandle. */
+  RefPhandle = 'ref-phandle',
+  /** A path reference outside < >: the target's full path (with NUL) is spliced in at `offset`. */
+  RefPath = 'ref-path',
+  /** A label inside a value. */
+  Label = 'label',
+  /** Type markers record how the value was written (for printing it back the same way). */
+  TypeUint8 = 'u8',
+  TypeUint16 = 'u16',
+  TypeUint32 = 'u32',
+  TypeUint64 = 'u64',
+  TypeString = 'string',
+}
+
+export interface Marker {
+  type: MarkerType;
+  /** Byte offset into the value. */
+  offset: number;
+  /** Label name, or the reference (a label, or a path for `&{/path}`). */
+  ref?: string;
+  pos?: SourcePos;
+}
+
+/** A property value: bytes plus markers (sorted by offset). */
+export interface Data {
+  bytes: Uint8Array;
+  markers: Marker[];
+}
+
+export interface Property {
+  name: string;
+  value: Data;
+  labels: string[];
+  deleted: boolean;
+  pos?: SourcePos;
+}
+
+export interface Node {
+  /** Full node name, with unit address: `serial@1000`. The root is ''. */
+  name: string;
+  properties: Property[];
+  children: Node[];
+  parent: Node | null;
+  labels: string[];
+  /** 0 = not assigned yet. */
+  phandle: number;
+  deleted: boolean;
+  omitIfNoRef: boolean;
+  isReferenced: boolean;
+  pos?: SourcePos;
+}
+
+export interface ReserveEntry {
+  address: bigint;
+  size: bigint;
+  labels: string[];
+  pos?: SourcePos;
+}
+
+/** The whole input: dtc's `struct dt_info`. */
+export interface DeviceTree {
+  /** `/dts-v1/` seen; `/plugin/` seen. */
+  v1: boolean;
+  plugin: boolean;
+  reserveMap: ReserveEntry[];
+  root: Node;
+  bootCpuidPhys: number;
+  /** Where it came from, for messages (a file name, `<stdin>`, or `<dtb>`). */
+  source: string;
+}
+
+/** One message, worded and positioned as dtc's. */
+export interface Diagnostic {
+  severity: 'error' | 'warning';
+  /** dtc's check name for check results (`unit_address_vs_reg`), absent for syntax errors. */
+  check?: string;
+  message: string;
+  pos?: SourcePos;
+}
+
+/** Formats a position as dtc does: `file:line.col-col` or `file:line.col-line.col`. */
+export function formatPos(p: SourcePos): string {
+  if (p.line === p.endLine) {
+    return p.column === p.endColumn ? `${p.file}:${p.line}.${p.column}` : `${p.file}:${p.line}.${p.column}-${p.endColumn}`;
+  }
+  return `${p.file}:${p.line}.${p.column}-${p.endLine}.${p.endColumn}`;
+}
+
+export function newNode(name: string, parent: Node | null = null): Node {
+  return { name, properties: [], children: [], parent, labels: [], phandle: 0, deleted: false, omitIfNoRef: false, isReferenced: false };
+}
+
+export function emptyData(): Data {
+  return { bytes: new Uint8Array(0), markers: [] };
+}
+
+/** Full path of a node, as dtc builds it. */
+export function nodePath(n: Node): string {
+  if (!n.parent) return '/';
+  const parentPath = nodePath(n.parent);
+  return parentPath === '/' ? `/${n.name}` : `${parentPath}/${n.name}`;
+}
+
+export function getProperty(n: Node, name: string): Property | undefined {
+  return n.properties.find((p) => p.name === name && !p.deleted);
+}
+
+export function getChild(n: Node, name: string): Node | undefined {
+  return n.children.find((c) => c.name === name && !c.deleted);
+}
