@@ -145,7 +145,7 @@ export function decodeFrames(section: Uint8Array, opts: { eh?: boolean; sectionA
       if (version >= 4) { r.u8(); r.u8(); }
       const codeAlign = r.uleb(), dataAlign = r.sleb();
       const raReg = version === 1 ? r.u8() : r.uleb();
-      let pointerEncoding = DW_EH_PE.absptr;
+      let pointerEncoding: number = DW_EH_PE.absptr;
       if (augmentation.startsWith('z')) {
         const augLen = r.uleb();
         const augEnd = r.pos + augLen;
