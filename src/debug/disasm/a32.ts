@@ -6,6 +6,7 @@ import {
   type Disassembled, type Symbolizer,
 } from './format';
 import { disassembleVfp, isVfpCoproc } from './vfp';
+import { disassembleCoprocessor } from './coproc';
 
 const DP_OPS = ['and', 'eor', 'sub', 'rsb', 'add', 'adc', 'sbc', 'rsc', 'tst', 'teq', 'cmp', 'cmn', 'orr', 'mov', 'bic', 'mvn'];
 // objdump's names for barrier options (it keeps the old 'un'/'unst' for the non-shareable domain).
@@ -31,7 +32,7 @@ interface Ctx {
 type Out = { text: string; target?: number };
 
 const out = (mn: string, ops: string, comment?: string, target?: number): Out => ({ text: assemble(mn, ops, comment), target });
-const undef = (w: number): Out => ({ text: `<UNDEFINED> instruction: 0x${hex(w).padStart(8, '0')}` });
+const undef = (w: number): Out => ({ text: `\t\t@ <UNDEFINED> instruction: 0x${hex(w).padStart(8, '0')}` });
 
 /** The text of a pc-relative literal address comment: "1a4 <sym>". */
 function literal(c: Ctx, target: number): { comment: string; target: number } {
@@ -403,43 +404,9 @@ function branch(c: Ctx): Out {
 
 function coprocessor(c: Ctx, two: boolean): Out {
   const w = c.w;
-  const coproc = bits(w, 11, 8);
-  const op1 = bits(w, 25, 20);
-  const sfx = two ? '2' : c.cond;
-  if (!two && isVfpCoproc(coproc)) {
-    const v = disassembleVfp(w, c.addr, 8, c.cond, c.sym);
-    return v ?? undef(w);
-  }
-  if ((op1 & 0x3e) === 0x04) {
-    const name = (op1 & 1 ? 'mrrc' : 'mcrr') + sfx;
-    return out(name, `${coproc}, ${bits(w, 7, 4)}, ${reg(bits(w, 15, 12))}, ${reg(bits(w, 19, 16))}, cr${bits(w, 3, 0)}`);
-  }
-  if ((op1 & 0x20) === 0) {
-    if ((op1 & 0x3a) === 0) return undef(w);
-    const p = bits(w, 24, 24), u = bits(w, 23, 23), d = bits(w, 22, 22), wb = bits(w, 21, 21), l = bits(w, 20, 20);
-    const rn = bits(w, 19, 16), imm8 = bits(w, 7, 0);
-    const name = (l ? 'ldc' : 'stc') + (two ? '2' : '') + (d ? 'l' : '') + (two ? '' : c.cond);
-    let addr: string;
-    if (!p && !wb) addr = `[${reg(rn)}], {${imm8}}`;
-    else addr = addrImm(rn, imm8 * 4, p, u, wb, !p ? false : false);
-    if (p && imm8 === 0 && !wb) addr = `[${reg(rn)}]`;
-    const base = `${coproc}, cr${bits(w, 15, 12)}, ${addr}`;
-    if (rn === 15 && p && !wb) {
-      const lit = literal(c, c.addr + 8 + (u ? imm8 * 4 : -imm8 * 4));
-      return out(name, base, lit.comment, lit.target);
-    }
-    return out(name, base, p || wb ? offsetComment(u ? imm8 * 4 : -imm8 * 4) : undefined);
-  }
-  if ((op1 & 0x30) === 0x20) {
-    if (bits(w, 4, 4) === 0) {
-      return out('cdp' + sfx, `${coproc}, ${bits(w, 23, 20)}, cr${bits(w, 15, 12)}, cr${bits(w, 19, 16)}, cr${bits(w, 3, 0)}, {${bits(w, 7, 5)}}`);
-    }
-    const l = bits(w, 20, 20), rt = bits(w, 15, 12);
-    const rtName = l && rt === 15 ? 'APSR_nzcv' : reg(rt);
-    return out((l ? 'mrc' : 'mcr') + sfx, `${coproc}, ${bits(w, 23, 21)}, ${rtName}, cr${bits(w, 19, 16)}, cr${bits(w, 3, 0)}, {${bits(w, 7, 5)}}`);
-  }
-  if (!two && (op1 & 0x30) === 0x30) return out('svc' + c.cond, `0x${hex(bits(w, 23, 0)).padStart(8, '0')}`);
-  return undef(w);
+  if (!two && isVfpCoproc(bits(w, 11, 8))) return disassembleVfp(w, c.addr, 8, c.cond, c.sym) ?? undef(w);
+  if (!two && bits(w, 25, 24) === 3) return out('svc' + c.cond, `0x${hex(bits(w, 23, 0)).padStart(8, '0')}`);
+  return disassembleCoprocessor(w, c.addr, 8, two, c.cond, c.sym) ?? undef(w);
 }
 
 // ---- unconditional space (cond = 1111) --------------------------------------------------------
