@@ -4,10 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { disassembleA32 } from '../../src/debug/disasm/a32';
+import { armhfPackage, currentKernelPackage } from '../support/debian';
 
 const AS = 'arm-linux-gnueabihf-as', GCC = 'arm-linux-gnueabihf-gcc', OBJDUMP = 'arm-linux-gnueabihf-objdump';
 const have = (cmd: string) => spawnSync(cmd, ['--version']).status === 0;
@@ -74,4 +75,44 @@ test('gcc-compiled ARM code (-O0/-O2/-Os, with VFP) prints as objdump prints it'
     }
   }
   assert.ok(total > 200);
+});
+
+test("Debian's armmp-lpae kernel (ARM state): at least 99.7% of words print as objdump prints them", (t) => {
+  if (!tools(t)) return;
+  const skipOrFail = (msg: string) => { if (process.env.CI) assert.fail(msg); t.skip(msg); };
+  const name = currentKernelPackage();
+  if (!name) return skipOrFail("Debian's archive did not name the current armmp-lpae kernel");
+  const pkg = armhfPackage(name);
+  if ('error' in pkg) return skipOrFail(pkg.error);
+  const boot = join(pkg.dir, 'boot');
+  const zimage = new Uint8Array(readFileSync(join(boot, readdirSync(boot).find((f) => f.startsWith('vmlinuz-'))!)));
+  // The zImage carries the kernel as an xz stream after its decompressor: try each xz magic.
+  const dir = mkdtempSync(join(tmpdir(), 'xenarm-kernel-'));
+  const image = join(dir, 'Image');
+  let found = false;
+  for (let i = 0; i + 6 < zimage.length && !found; i++) {
+    if (zimage[i] !== 0xfd || zimage[i + 1] !== 0x37 || zimage[i + 2] !== 0x7a || zimage[i + 3] !== 0x58 || zimage[i + 4] !== 0x5a || zimage[i + 5] !== 0) continue;
+    const r = spawnSync('xz', ['-dc', '--single-stream'], { input: zimage.subarray(i), maxBuffer: 1 << 28 });
+    if (r.status === 0 && r.stdout.length > 1 << 20) { writeFileSync(image, r.stdout); found = true; }
+  }
+  if (!found) return skipOrFail('could not find the xz-compressed kernel inside the zImage (is xz-utils installed?)');
+  // The first 4 MiB: head code, the exception vectors and most of the core kernel text.
+  const dump = spawnSync(OBJDUMP, ['-D', '-b', 'binary', '-marm', '--adjust-vma=0xc0008000', '--stop-address=0xc0408000', image], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  assert.equal(dump.status, 0, dump.stderr);
+  const rows: [number, number, string][] = [];
+  for (const line of dump.stdout.split('\n')) {
+    const m = /^\s*([0-9a-f]+):\t([0-9a-f]{8}) \t(.*)$/.exec(line);
+    if (m) rows.push([parseInt(m[1], 16), parseInt(m[2], 16), m[3].trimEnd()]);
+  }
+  let differ = 0;
+  const examples: string[] = [];
+  for (const [addr, word, text] of rows) {
+    const ours = disassembleA32(word, addr).text.trimEnd();
+    if (ours !== text) { differ++; if (examples.length < 20) examples.push(`${addr.toString(16)}: ${word.toString(16)} objdump: ${JSON.stringify(text)} ours: ${JSON.stringify(ours)}`); }
+  }
+  const agree = 1 - differ / rows.length;
+  t.diagnostic(`kernel image: ${rows.length} words, ${differ} differ (${(agree * 100).toFixed(3)}% identical)`);
+  // Without symbols objdump also decodes the data between functions; what differs there is data
+  // read as FPA, Maverick or NEON forms and objdump's must-be-zero checks.
+  assert.ok(agree >= 0.997, `only ${(agree * 100).toFixed(3)}% identical:\n${examples.join('\n')}`);
 });
