@@ -1,0 +1,82 @@
+// The debugger's program information against binutils and gdb: address → source line as addr2line
+// reports it, symbols as objdump names them, and line breakpoints placed where gdb places them.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, basename } from 'node:path';
+import { readArmElf } from '../../src/machine/elf';
+import { ProgramInfo } from '../../src/debug/program';
+
+const GCC = 'arm-linux-gnueabihf-gcc', ADDR2LINE = 'arm-linux-gnueabihf-addr2line', GDB = 'gdb-multiarch';
+const have = (cmd: string) => spawnSync(cmd, ['--version']).status === 0;
+
+function tools(t: { skip(msg: string): void }, needGdb = false): boolean {
+  const need = needGdb ? [GCC, ADDR2LINE, GDB] : [GCC, ADDR2LINE];
+  if (need.every(have)) return true;
+  if (process.env.CI) assert.fail(`${need.join(', ')} must be installed in CI`);
+  t.skip(`${need.filter((c) => !have(c)).join(', ')} not installed: skipping the comparison`);
+  return false;
+}
+
+function build(flags: string[]): { elf: string; info: ProgramInfo } {
+  const dir = mkdtempSync(join(tmpdir(), 'xenarm-prog-'));
+  const elf = join(dir, 'p.elf');
+  const cc = spawnSync(GCC, ['-g', ...flags, '-march=armv7-a+vfpv4', '-mfpu=vfpv4', '-ffreestanding', '-nostdlib', '-static', '-Wl,-Ttext=0x40000000',
+    '-Wl,--unresolved-symbols=ignore-all', '-e', 'main', join(__dirname, 'fixtures', 'frames.c'), join(__dirname, 'fixtures', 'float.c'), '-o', elf, '-lgcc'], { encoding: 'utf8' });
+  assert.equal(cc.status, 0, cc.stderr);
+  return { elf, info: new ProgramInfo(readArmElf(new Uint8Array(readFileSync(elf)), elf)) };
+}
+
+for (const flags of [['-O0', '-marm'], ['-O2', '-mthumb'], ['-Os', '-marm']]) {
+  test(`address → line agrees with addr2line (${flags.join(' ')})`, (t) => {
+    if (!tools(t)) return;
+    const { elf, info } = build(flags);
+    const addrs: number[] = [];
+    for (const f of info.functions) for (let a = f.low; a < f.high; a += 2) addrs.push(a);
+    assert.ok(addrs.length > 50);
+    const r = spawnSync(ADDR2LINE, ['-e', elf, ...addrs.map((a) => '0x' + a.toString(16))], { encoding: 'utf8' });
+    const ref = r.stdout.trim().split('\n').map((l) => l.replace(/ \(discriminator \d+\)$/, ''));
+    const ours = addrs.map((a) => { const loc = info.locate(a); return loc ? `${loc.path}:${loc.line}` : '??:0'; });
+    assert.deepEqual(ours, ref);
+  });
+
+  test(`line breakpoints land where gdb puts them (${flags.join(' ')})`, (t) => {
+    if (!tools(t, true)) return;
+    const { elf, info } = build(flags);
+    for (const src of ['frames.c', 'float.c']) {
+      const lines = readFileSync(join(__dirname, 'fixtures', src), 'utf8').split('\n').length;
+      const args: string[] = [];
+      for (let l = 1; l <= lines; l++) args.push('-ex', `break ${src}:${l}`);
+      const g = spawnSync(GDB, ['-batch', '-nx', ...args, elf], { encoding: 'utf8' });
+      const gdbLines = (g.stdout + g.stderr).split('\n').filter((l) => /^Breakpoint \d+ at|^No line \d+ in file/.test(l));
+      assert.equal(gdbLines.length, lines, g.stdout + g.stderr);
+      for (let l = 1; l <= lines; l++) {
+        const ref = gdbLines[l - 1];
+        const ours = info.addressesForLine(src, l);
+        const m = /^Breakpoint \d+ at 0x([0-9a-f]+): (?:file .*, line (\d+)\.|.*:(\d+)\. \((\d+) locations\))/.exec(ref);
+        if (!m) { assert.equal(ours, undefined, `${src}:${l}: gdb says "${ref}"`); continue; }
+        assert.ok(ours, `${src}:${l}: gdb placed "${ref}", we placed nothing`);
+        assert.equal(ours.line, Number(m[2] ?? m[3]), `${src}:${l} line: gdb "${ref}"`);
+        if (m[4]) assert.equal(ours.addresses.length, Number(m[4]), `${src}:${l} locations: gdb "${ref}"`);
+        else assert.deepEqual(ours.addresses.map((a) => a.toString(16)), [m[1]], `${src}:${l}: gdb "${ref}"`);
+      }
+    }
+  });
+}
+
+test('symbols print as objdump prints them, and look up by name', (t) => {
+  if (!tools(t)) return;
+  const { elf, info } = build(['-O2', '-marm']);
+  const dump = spawnSync('arm-linux-gnueabihf-objdump', ['-d', elf], { encoding: 'utf8' }).stdout;
+  let checked = 0;
+  for (const m of dump.matchAll(/\tbl\t([0-9a-f]+) (<[^>]+>)/g)) {
+    assert.equal(info.symbolize(parseInt(m[1], 16)), m[2]);
+    checked++;
+  }
+  assert.ok(checked > 3);
+  assert.equal(info.lookup('leaf')?.type, 2);
+  assert.equal(info.globals.get('g')?.address, info.lookup('g')?.value);
+  assert.equal(basename(info.locate(info.lookup('main')!.value)!.path), 'frames.c');
+});
