@@ -17,6 +17,7 @@ _vectors:
 
 	.section .text.start, "ax"
 	.global _start
+	.type _start, %function
 _start:
 	ldr r0, =_vectors
 	mcr p15, 0, r0, c12, c0, 0          @ VBAR
@@ -74,11 +75,13 @@ _start:
 
 @ int semi_call(int op, void *arg): the ARM semihosting trap.
 	.global semi_call
+	.type semi_call, %function
 semi_call:
 	svc 0x123456
 	bx lr
 
 	.global semi_exit
+	.type semi_exit, %function
 semi_exit:
 	ldr r1, =exit_block
 	str r0, [r1, #4]
