@@ -1,0 +1,97 @@
+// `xenarm run IMAGE`: boots a guest. `--machine xen` (the default) boots it as dom0 under the embedded
+// Xen (src/cli/run-dom0.ts, the hypervisor's front end); `--machine virt` runs a bare-metal image on a
+// QEMU-virt-like board with semihosting (src/cli/run-baremetal.ts).
+import { readFileSync } from 'node:fs';
+import { parseArgs, intOption, stringOption, type ParsedArgs } from './args';
+import { CliError, EXIT } from './errors';
+
+export const RUN_OPTIONS = [
+  { name: 'machine', kind: 'string' },
+  { name: 'semihosting', kind: 'flag' },
+  { name: 'memory', short: 'm', kind: 'string' },
+  { name: 'max-instructions', kind: 'string' },
+  { name: 'timeout', kind: 'string' },
+  { name: 'load-address', kind: 'string' },
+  { name: 'entry', kind: 'string' },
+  { name: 'cpus', kind: 'string' },
+  { name: 'stats', kind: 'flag' },
+  { name: 'help', short: 'h', kind: 'flag' },
+  // Options of the dom0 path (parsed here so one option table serves both machines).
+  { name: 'initrd', kind: 'string' },
+  { name: 'append', kind: 'string' },
+  { name: 'dtb', kind: 'string' },
+] as const;
+
+const USAGE = `usage: xenarm run IMAGE [options]
+  --machine xen|virt     xen (default): boot IMAGE as dom0 under the embedded Xen;
+                         virt: bare metal on a QEMU-virt-like board (RAM at 0x40000000, GICv2)
+  --semihosting          enable ARM semihosting (console and exit status) for --machine virt
+  --memory MIB           RAM size (default 128)
+  --cpus N               number of vCPUs (default 1)
+  --max-instructions N   stop with status ${EXIT.LIMIT} after N instructions
+  --timeout SECONDS      stop with status ${EXIT.LIMIT} after this much wall-clock time
+  --load-address A       load a raw (non-ELF) image at physical address A
+  --entry E              start at E instead of the ELF entry point (bit 0 selects Thumb)
+  --stats                print the instruction count to stderr at the end
+`;
+
+export async function run(args: string[]): Promise<number> {
+  const parsed = parseArgs(args, RUN_OPTIONS.map((o) => ({ ...o })), 'run');
+  if (parsed.options.get('help')) {
+    process.stdout.write(USAGE);
+    return EXIT.OK;
+  }
+  const machine = stringOption(parsed, 'machine') ?? 'xen';
+  if (machine === 'virt') return runVirt(parsed);
+  if (machine !== 'xen') throw new CliError(`run: unknown machine '${machine}' (expected xen or virt)`, EXIT.USAGE);
+  // The hypervisor's front end. The specifier is not a literal so this file builds before it exists;
+  // once src/cli/run-dom0.ts is written, make it `await import('./run-dom0')`.
+  const dom0Module = './run-dom0';
+  let mod: { runDom0(p: ParsedArgs): Promise<number> };
+  try {
+    mod = await import(dom0Module);
+  } catch {
+    throw new CliError('run: --machine xen (dom0 boot) is not built yet; use --machine virt for bare-metal images', EXIT.INTERNAL);
+  }
+  return mod.runDom0(parsed);
+}
+
+async function runVirt(p: ParsedArgs): Promise<number> {
+  if (p.positional.length !== 1) throw new CliError(`run: expected one IMAGE, got ${p.positional.length}\n${USAGE}`, EXIT.USAGE);
+  for (const o of ['initrd', 'append', 'dtb']) {
+    if (p.options.has(o)) throw new CliError(`run: --${o} only applies to --machine xen`, EXIT.USAGE);
+  }
+  const imageName = p.positional[0];
+  let image: Uint8Array;
+  try {
+    image = readFileSync(imageName);
+  } catch (e) {
+    throw new CliError(`${imageName}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, EXIT.BAD_INPUT);
+  }
+  const memoryMiB = intOption(p, 'memory', 'run') ?? 128;
+  if (memoryMiB < 1 || memoryMiB > 3072) throw new CliError(`run: --memory ${memoryMiB} MiB is out of range (1..3072)`, EXIT.USAGE);
+  const cpus = intOption(p, 'cpus', 'run') ?? 1;
+  if (cpus < 1 || cpus > 8) throw new CliError(`run: --cpus ${cpus} is out of range (1..8, the GICv2 limit)`, EXIT.USAGE);
+  const timeoutS = p.options.get('timeout');
+  let timeoutMs: number | undefined;
+  if (timeoutS !== undefined) {
+    const t = Number(timeoutS);
+    if (!(t > 0)) throw new CliError(`run: --timeout wants a positive number of seconds, got '${String(timeoutS)}'`, EXIT.USAGE);
+    timeoutMs = t * 1000;
+  }
+  const { runBareMetal, stdinByteReader } = await import('./run-baremetal');
+  const r = await runBareMetal({
+    image, imageName, memoryMiB, cpus,
+    semihosting: p.options.get('semihosting') === true,
+    maxInstructions: intOption(p, 'max-instructions', 'run'),
+    timeoutMs,
+    loadAddress: intOption(p, 'load-address', 'run'),
+    entry: intOption(p, 'entry', 'run'),
+  }, {
+    stdout: (b) => process.stdout.write(b),
+    stderr: (b) => process.stderr.write(b),
+    readByte: stdinByteReader(),
+  });
+  if (p.options.get('stats')) process.stderr.write(`xenarm: ${r.instructions} instructions\n`);
+  return r.status & 0xff;
+}
