@@ -1,0 +1,102 @@
+// Shared machinery of the QEMU-differential tests: run a bare-metal ELF on qemu-system-arm (the
+// reference) and on xenarm's board in-process, and compare what each printed through semihosting.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import assert from 'node:assert/strict';
+import { Board, VIRT_RAM_BASE } from '../../src/machine/board';
+import { loadCpuFactory, CoreMissingError } from '../../src/machine/cpu-factory';
+import { loadImage } from '../../src/cli/run-baremetal';
+import type { SemihostingHost } from '../../src/machine/arm32/contracts';
+import type { CpuFactory } from '../../src/machine/board';
+
+export const QEMU = 'qemu-system-arm';
+
+export function haveQemu(): boolean {
+  return spawnSync(QEMU, ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+/** Skips the test with a visible reason, or fails it under CI (where every tool must be present). */
+export function unavailable(t: { skip(msg: string): void; diagnostic(msg: string): void }, why: string): void {
+  if (process.env.CI) assert.fail(`${why} (required under CI)`);
+  t.diagnostic(`SKIPPED: ${why}`);
+  t.skip(why);
+}
+
+export interface GuestRun {
+  output: string;
+  status: number | null;
+  /** xenarm only: retired instructions. */
+  instructions?: number;
+  /** Why the run did not end by semihosting exit (limit, timeout, deadlock…). */
+  problem?: string;
+}
+
+/** Runs an ELF on QEMU's virt board with semihosting routed to a file (stdout stays clean). */
+export function runQemu(elf: string, opts: { timeoutMs?: number; extra?: string[] } = {}): GuestRun {
+  const dir = mkdtempSync(join(tmpdir(), 'xenarm-qemu-'));
+  try {
+    const out = join(dir, 'semihosting.txt');
+    const r = spawnSync(QEMU, ['-M', 'virt', '-cpu', 'cortex-a15', '-display', 'none', '-monitor', 'none', '-serial', 'none',
+      '-chardev', `file,id=sh0,path=${out}`, '-semihosting-config', 'enable=on,target=native,chardev=sh0',
+      ...(opts.extra ?? []), '-kernel', elf], { encoding: 'utf8', timeout: opts.timeoutMs ?? 60000 });
+    let output = '';
+    try { output = readFileSync(out, 'utf8'); } catch { /* nothing printed */ }
+    const problem = r.error ? `qemu: ${r.error.message}` : r.signal ? `qemu killed by ${r.signal}` : r.stderr ? `qemu stderr: ${r.stderr.trim()}` : undefined;
+    return { output, status: r.status, problem };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+let factory: CpuFactory | null | undefined;
+
+/** The real core's CPU factory, or null when the core is not in the tree yet. */
+export async function coreFactory(): Promise<CpuFactory | null> {
+  if (factory !== undefined) return factory;
+  try {
+    factory = await loadCpuFactory();
+  } catch (e) {
+    if (!(e instanceof CoreMissingError)) throw e;
+    factory = null;
+  }
+  return factory;
+}
+
+/** Runs an ELF on xenarm's virt board in-process (the same path as `xenarm run --machine virt --semihosting`). */
+export function runXenarm(createCpu: CpuFactory, elf: string, opts: { maxInstructions?: number; timeoutMs?: number; cpus?: number } = {}): GuestRun {
+  const ramSize = 128 * 1024 * 1024;
+  const board = new Board({ createCpu, cpus: opts.cpus ?? 1, ramBase: VIRT_RAM_BASE, ramSize });
+  const image = readFileSync(elf);
+  const entry = loadImage(board.bus, VIRT_RAM_BASE, ramSize, { image, imageName: elf, memoryMiB: 128, cpus: 1, semihosting: true });
+  const chunks: Buffer[] = [];
+  const host: SemihostingHost = {
+    write: (b) => { chunks.push(Buffer.from(b)); },
+    readByte: () => -1,
+    exit: (s) => board.halt(s),
+    commandLine: elf,
+    time: () => 1700000000,
+  };
+  for (const c of board.cpus) { c.reset(entry); c.semihosting = host; }
+  let problem: string | undefined;
+  let instructions = 0;
+  try {
+    const r = board.run({ maxInstructions: opts.maxInstructions ?? 200_000_000, timeoutMs: opts.timeoutMs ?? 120_000 });
+    instructions = r.instructions;
+    if (r.outcome !== 'halted') problem = `xenarm run ended with '${r.outcome}' after ${r.instructions} instructions at pc 0x${board.cpus[0].getReg(15).toString(16)}`;
+  } catch (e) {
+    problem = `xenarm threw: ${e instanceof Error ? e.stack : String(e)}`;
+  }
+  return { output: Buffer.concat(chunks).toString('utf8'), status: board.exitStatus, instructions, problem };
+}
+
+/** A readable account of the first difference between two outputs (line-based), or null when equal. */
+export function firstDifference(ref: string, got: string): string | null {
+  if (ref === got) return null;
+  const a = ref.split('\n'), b = got.split('\n');
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  const ctx = a.slice(Math.max(0, i - 3), i).map((l) => `    ${l}`).join('\n');
+  return `first difference at output line ${i + 1}:\n${ctx}\n  qemu:   ${a[i] ?? '<end of output>'}\n  xenarm: ${b[i] ?? '<end of output>'}`;
+}
