@@ -194,12 +194,13 @@ export class Board {
           this.gic.currentCpu = i;
           this.replan = false;
           const before = cpu.icount;
-          const reason = cpu.run(ticks - used);
+          const reason = cpu.run(Math.min(ticks - used, max - done));
           this.running = -1;
           const ran = cpu.icount - before;
           used += ran;
           done += ran;
           if (this.exitStatus !== null) { this.syncTimes(this.time + Math.max(used, roundMax)); return result('halted'); }
+          if (done >= max) { this.syncTimes(this.time + Math.max(used, roundMax)); return result('limit'); }
           if (reason === StopReason.Budget || reason === StopReason.Idle) continue;
           if (reason === StopReason.Requested && this.replan) {
             // A timer was reprogrammed: stop the round here for every vCPU so the new deadline is honoured.
