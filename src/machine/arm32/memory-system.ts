@@ -1,0 +1,378 @@
+// The memory system of one vCPU: virtual memory (flat while SCTLR.M is clear, short-descriptor
+// translation when it is set), the CP15 registers and the generic timer.
+import { Bus, BusError, type RamRegion } from '../bus';
+import {
+  Access, MemoryAbort, UndefinedInstruction, WatchKind,
+  type Cp15, type VirtualMemory, type WatchpointSupport,
+} from './contracts';
+
+export interface GenericTimerApi { nextDeadline(): number; physLevel(): boolean; virtLevel(): boolean }
+export interface MemorySystem { cp15: Cp15; mem: VirtualMemory & WatchpointSupport; timer: GenericTimerApi }
+
+const CNTFRQ = 62_500_000;
+
+/** Fault status codes, short-descriptor format. */
+const FS = { alignment: 0x01, sectionTranslation: 0x05, pageTranslation: 0x07, externalAbort: 0x08, sectionDomain: 0x09, pageDomain: 0x0b, sectionPermission: 0x0d, pagePermission: 0x0f, l1TranslationAbort: 0x0c, l2TranslationAbort: 0x0e } as const;
+
+class Timer implements GenericTimerApi {
+  pCtl = 0; vCtl = 0; pCval = 0; vCval = 0; kctl = 0;
+  constructor(private readonly counter: () => number) {}
+  private status(ctl: number, cval: number): boolean { return (ctl & 1) === 1 && this.counter() >= cval; }
+  physLevel(): boolean { return this.status(this.pCtl, this.pCval) && (this.pCtl & 2) === 0; }
+  virtLevel(): boolean { return this.status(this.vCtl, this.vCval) && (this.vCtl & 2) === 0; }
+  nextDeadline(): number {
+    let d = Infinity;
+    if ((this.pCtl & 3) === 1) d = Math.min(d, this.pCval);
+    if ((this.vCtl & 3) === 1) d = Math.min(d, this.vCval);
+    return d;
+  }
+  ctl(which: 'p' | 'v'): number {
+    const ctl = which === 'p' ? this.pCtl : this.vCtl;
+    return ctl | (this.status(ctl, which === 'p' ? this.pCval : this.vCval) ? 4 : 0);
+  }
+}
+
+class Cp15Registers implements Cp15 {
+  sctlr = 0x00c50078;
+  vbar = 0; dfsr = 0; dfar = 0; ifsr = 0; ifar = 0; cpacr = 0;
+  readonly nsacr = 0x00000c00;
+  actlr = 0; ttbr0 = [0, 0]; ttbr1 = [0, 0]; ttbcr = 0; dacr = 0; par = [0, 0]; contextidr = 0;
+  tpidrurw = 0; tpidruro = 0; tpidrprw = 0; prrr = 0x098aa4; nmrr = 0x44e048e0; amair0 = 0; amair1 = 0; csselr = 0;
+  pmcr = 0x41023000;
+
+  constructor(private readonly mpidr: number, private readonly timer: Timer, private readonly counter: () => number,
+    private readonly changed: () => void, private readonly onTimerChange: () => void, private readonly ms: FlatMemory) {}
+
+  read(crn: number, opc1: number, crm: number, opc2: number, priv: boolean): number {
+    const key = (crn << 12) | (opc1 << 8) | (crm << 4) | opc2;
+    if (!priv) {
+      if (key === 0xd023) return this.tpidruro >>> 0;
+      if (key === 0xd022) return this.tpidrurw >>> 0;
+      if (crn === 14) return this.timerRead(key);
+      throw UndefinedInstruction.instance;
+    }
+    switch (key) {
+      case 0x0000: return 0x414fc0f0; // MIDR: Cortex-A15 r4p0
+      case 0x0001: return 0x8444c004; // CTR
+      case 0x0002: case 0x0003: case 0x0006: case 0x0007: return 0;
+      case 0x0005: return this.mpidr >>> 0;
+      case 0x0010: return 0x00001131; // ID_PFR0
+      case 0x0011: return 0x00011011; // ID_PFR1
+      case 0x0012: return 0x02010555; // ID_DFR0
+      case 0x0013: return 0;
+      case 0x0014: return 0x10201105; // ID_MMFR0
+      case 0x0015: return 0x20000000;
+      case 0x0016: return 0x01240000;
+      case 0x0017: return 0x02102211;
+      case 0x0020: return 0x02101110; // ID_ISAR0
+      case 0x0021: return 0x13112111;
+      case 0x0022: return 0x21232041;
+      case 0x0023: return 0x11112131;
+      case 0x0024: return 0x10011142;
+      case 0x0025: return 0;
+      case 0x0100: return this.csselr & 1 ? 0xf03fe040 : 0x701fe00a; // CCSIDR
+      case 0x0101: return 0x0a200023; // CLIDR
+      case 0x0107: return 0; // AIDR
+      case 0x0200: return this.csselr;
+      case 0x1000: return this.sctlr >>> 0;
+      case 0x1001: return this.actlr >>> 0;
+      case 0x1002: return this.cpacr >>> 0;
+      case 0x1112: return this.nsacr;
+      case 0x3000: return this.dacr >>> 0;
+      case 0x5000: return this.dfsr >>> 0;
+      case 0x5001: return this.ifsr >>> 0;
+      case 0x5010: case 0x5011: return 0; // ADFSR/AIFSR
+      case 0x6000: return this.dfar >>> 0;
+      case 0x6002: return this.ifar >>> 0;
+      case 0x7040: return this.par[0] >>> 0;
+      case 0x9c00: return this.pmcr;
+      case 0xa020: return this.prrr >>> 0;
+      case 0xa021: return this.nmrr >>> 0;
+      case 0xa030: return this.amair0 >>> 0;
+      case 0xa031: return this.amair1 >>> 0;
+      case 0xc000: return this.vbar >>> 0;
+      case 0xd001: return this.contextidr >>> 0;
+      case 0xd000: return 0; // FCSEIDR
+      case 0xd022: return this.tpidrurw >>> 0;
+      case 0xd023: return this.tpidruro >>> 0;
+      case 0xd024: return this.tpidrprw >>> 0;
+      case 0xf400: return 0x2c000000; // CBAR
+    }
+    if (crn === 2 && opc1 === 0 && crm === 0) {
+      if (opc2 === 0) return this.ttbr0[0] >>> 0;
+      if (opc2 === 1) return this.ttbr1[0] >>> 0;
+      if (opc2 === 2) return this.ttbcr >>> 0;
+    }
+    if (crn === 9 && crm >= 12) return 0; // performance monitors: present, counting nothing
+    if (crn === 14) return this.timerRead(key);
+    throw UndefinedInstruction.instance;
+  }
+
+  private timerRead(key: number): number {
+    const t = this.timer;
+    switch (key) {
+      case 0xe000: return CNTFRQ;
+      case 0xe010: return t.kctl;
+      case 0xe020: return (t.pCval - this.counter()) | 0;
+      case 0xe021: return t.ctl('p');
+      case 0xe030: return (t.vCval - this.counter()) | 0;
+      case 0xe031: return t.ctl('v');
+    }
+    throw UndefinedInstruction.instance;
+  }
+
+  write(crn: number, opc1: number, crm: number, opc2: number, value: number, priv: boolean): void {
+    const key = (crn << 12) | (opc1 << 8) | (crm << 4) | opc2;
+    if (!priv) {
+      if (key === 0xd022) { this.tpidrurw = value; return; }
+      if (key === 0x7054 || key === 0x70a4 || key === 0x70a5) return; // CP15ISB/DSB/DMB
+      throw UndefinedInstruction.instance;
+    }
+    const t = this.timer;
+    switch (key) {
+      case 0x1000: this.sctlr = (value | 0x00c50078) >>> 0; this.changed(); return; // RES1 bits stay set
+      case 0x1001: this.actlr = value; return;
+      case 0x1002: this.cpacr = value & 0x00f00000; return;
+      case 0x2000: this.ttbr0[0] = value; this.changed(); return;
+      case 0x2001: this.ttbr1[0] = value; this.changed(); return;
+      case 0x2002: this.ttbcr = value; this.changed(); return;
+      case 0x3000: this.dacr = value; this.changed(); return;
+      case 0x5000: this.dfsr = value; return;
+      case 0x5001: this.ifsr = value; return;
+      case 0x5010: case 0x5011: return;
+      case 0x6000: this.dfar = value; return;
+      case 0x6002: this.ifar = value; return;
+      case 0x7040: this.par[0] = value; return;
+      case 0xa020: this.prrr = value; return;
+      case 0xa021: this.nmrr = value; return;
+      case 0xa030: this.amair0 = value; return;
+      case 0xa031: this.amair1 = value; return;
+      case 0xc000: this.vbar = value & ~31; return;
+      case 0xd001: this.contextidr = value; this.changed(); return;
+      case 0xd000: return;
+      case 0xd022: this.tpidrurw = value; return;
+      case 0xd023: this.tpidruro = value; return;
+      case 0xd024: this.tpidrprw = value; return;
+      case 0xe000: return; // CNTFRQ is written by firmware only; ignored here
+      case 0xe010: t.kctl = value; return;
+      case 0xe020: t.pCval = this.counter() + (value | 0); this.onTimerChange(); return;
+      case 0xe021: t.pCtl = value & 3; this.onTimerChange(); return;
+      case 0xe030: t.vCval = this.counter() + (value | 0); this.onTimerChange(); return;
+      case 0xe031: t.vCtl = value & 3; this.onTimerChange(); return;
+    }
+    if (crn === 7) {
+      // Cache maintenance: no caches are modelled; I-cache invalidation drops decoded code.
+      if (crm === 8) { this.translateOp(opc2, value); return; }
+      if (crm === 5 && (opc2 === 0 || opc2 === 1)) { this.changed(); return; }
+      if (crm === 1 && opc2 === 0) { this.changed(); return; }
+      return;
+    }
+    if (crn === 8) { this.changed(); return; } // TLB maintenance
+    if (crn === 9) return; // performance monitors
+    if (crn === 0 && opc1 === 2 && crm === 0 && opc2 === 0) { this.csselr = value; return; }
+    if (crn === 15) return;
+    throw UndefinedInstruction.instance;
+  }
+
+  private translateOp(opc2: number, va: number): void {
+    const write = (opc2 & 1) === 1, user = (opc2 & 2) === 2;
+    const pa = this.ms.probe(va, write ? Access.Write : Access.Read, user);
+    this.par[0] = pa < 0 ? 1 : ((pa & ~0xfff) | 0) >>> 0;
+  }
+
+  read64(opc1: number, crm: number, priv: boolean): [number, number] {
+    const t = this.timer;
+    if (crm === 14) {
+      const now = this.counter();
+      const split = (v: number): [number, number] => [v % 0x100000000 >>> 0, Math.floor(v / 0x100000000) >>> 0];
+      if (opc1 === 0 || opc1 === 1) return split(now);
+      if (!priv) throw UndefinedInstruction.instance;
+      if (opc1 === 2) return split(t.pCval);
+      if (opc1 === 3) return split(t.vCval);
+    }
+    if (!priv) throw UndefinedInstruction.instance;
+    if (crm === 2 && opc1 === 0) return [this.ttbr0[0] >>> 0, this.ttbr0[1] >>> 0];
+    if (crm === 2 && opc1 === 1) return [this.ttbr1[0] >>> 0, this.ttbr1[1] >>> 0];
+    if (crm === 7 && opc1 === 0) return [this.par[0] >>> 0, this.par[1] >>> 0];
+    throw UndefinedInstruction.instance;
+  }
+
+  write64(opc1: number, crm: number, low: number, high: number, priv: boolean): void {
+    if (!priv) throw UndefinedInstruction.instance;
+    const t = this.timer;
+    const v = high * 0x100000000 + (low >>> 0);
+    if (crm === 14 && opc1 === 2) { t.pCval = v; this.onTimerChange(); return; }
+    if (crm === 14 && opc1 === 3) { t.vCval = v; this.onTimerChange(); return; }
+    if (crm === 2 && opc1 === 0) { this.ttbr0 = [low, high]; this.changed(); return; }
+    if (crm === 2 && opc1 === 1) { this.ttbr1 = [low, high]; this.changed(); return; }
+    if (crm === 7 && opc1 === 0) { this.par = [low, high]; return; }
+    throw UndefinedInstruction.instance;
+  }
+}
+
+class FlatMemory implements VirtualMemory, WatchpointSupport {
+  generation = 0;
+  cp15!: Cp15Registers;
+  onWatch: WatchpointSupport['onWatch'] = null;
+  private readonly watches = new Map<number, { va: number; len: number; kind: WatchKind }>();
+  private nextWatch = 1;
+  private ram: RamRegion | undefined;
+
+  constructor(private readonly bus: Bus) {}
+
+  private mmuOn(): boolean { return (this.cp15.sctlr & 1) === 1; }
+
+  addWatchpoint(va: number, length: number, kind: WatchKind): number {
+    const id = this.nextWatch++;
+    this.watches.set(id, { va: va >>> 0, len: length, kind });
+    return id;
+  }
+  removeWatchpoint(id: number): void { this.watches.delete(id); }
+
+  private watch(va: number, size: number, write: boolean): void {
+    for (const [id, w] of this.watches) {
+      if ((w.kind & (write ? WatchKind.Write : WatchKind.Read)) && va < w.va + w.len && w.va < va + size) this.onWatch?.(va, size, write, id);
+    }
+  }
+
+  checkAlignment(va: number, size: number, write: boolean): void {
+    if (va % size !== 0) throw new MemoryAbort(false, FS.alignment | (write ? 0x800 : 0), va);
+  }
+
+  /** Short-descriptor table walk (sections and small/large pages), or flat with the MMU off. */
+  translate(va: number, access: Access, user: boolean): number {
+    va >>>= 0;
+    if (!this.mmuOn()) return va;
+    const r = this.walk(va, access, user);
+    if (typeof r === 'number') return r;
+    throw new MemoryAbort(access === Access.Fetch, r.fs | (access === Access.Write ? 0x800 : 0) | (r.domain << 4), va);
+  }
+
+  probe(va: number, access: Access, user: boolean): number {
+    va >>>= 0;
+    if (!this.mmuOn()) return va;
+    const r = this.walk(va, access, user);
+    return typeof r === 'number' ? r : -1;
+  }
+
+  private walk(va: number, access: Access, user: boolean): number | { fs: number; domain: number } {
+    const cp = this.cp15;
+    if (cp.ttbcr & 0x80000000) return { fs: FS.sectionTranslation, domain: 0 }; // LPAE not modelled here
+    const n = cp.ttbcr & 7;
+    const useTtbr1 = n !== 0 && (va >>> (32 - n)) !== 0;
+    const base = useTtbr1 ? cp.ttbr1[0] & 0xffffc000 : cp.ttbr0[0] & (0xffffffff << (14 - n));
+    const l1addr = ((base >>> 0) | ((va >>> 20) << 2) & (useTtbr1 ? 0x3ffc : (0x3ffc >>> n))) >>> 0;
+    let l1: number;
+    try { l1 = this.bus.read32(l1addr); } catch { return { fs: FS.l1TranslationAbort, domain: 0 }; }
+    const type = l1 & 3;
+    if (type === 0 || type === 3) return { fs: FS.sectionTranslation, domain: 0 };
+    const domain = (l1 >>> 5) & 15;
+    const dacr = (cp.dacr >>> (domain * 2)) & 3;
+    let pa: number, ap: number, xn: number;
+    if (type === 2) {
+      if (dacr === 0 || dacr === 2) return { fs: FS.sectionDomain, domain };
+      if (l1 & (1 << 18)) pa = ((l1 & 0xff000000) | (va & 0x00ffffff)) >>> 0; // supersection
+      else pa = ((l1 & 0xfff00000) | (va & 0x000fffff)) >>> 0;
+      ap = ((l1 >>> 10) & 3) | ((l1 >>> 13) & 4);
+      xn = (l1 >>> 4) & 1;
+      if (dacr === 1 && !this.permitted(ap, access, user, xn)) return { fs: FS.sectionPermission, domain };
+      return pa;
+    }
+    const l2addr = ((l1 & 0xfffffc00) | ((va >>> 10) & 0x3fc)) >>> 0;
+    let l2: number;
+    try { l2 = this.bus.read32(l2addr); } catch { return { fs: FS.l2TranslationAbort, domain }; }
+    if ((l2 & 3) === 0) return { fs: FS.pageTranslation, domain };
+    if (dacr === 0 || dacr === 2) return { fs: FS.pageDomain, domain };
+    if ((l2 & 3) === 1) { pa = ((l2 & 0xffff0000) | (va & 0xffff)) >>> 0; xn = (l2 >>> 15) & 1; }
+    else { pa = ((l2 & 0xfffff000) | (va & 0xfff)) >>> 0; xn = l2 & 1; }
+    ap = ((l2 >>> 4) & 3) | ((l2 >>> 7) & 4);
+    if (dacr === 1 && !this.permitted(ap, access, user, xn)) return { fs: FS.pagePermission, domain };
+    return pa;
+  }
+
+  private permitted(ap: number, access: Access, user: boolean, xn: number): boolean {
+    if (access === Access.Fetch && xn) return false;
+    const write = access === Access.Write;
+    switch (ap) {
+      case 0: return false;
+      case 1: return !user;
+      case 2: return !user || !write;
+      case 3: return true;
+      case 5: return !user && !write;
+      case 6: case 7: return !write;
+      default: return false;
+    }
+  }
+
+  private pa(va: number, access: Access, user: boolean, size: number): number {
+    if (this.watches.size) this.watch(va >>> 0, size, access === Access.Write);
+    return this.translate(va, access, user);
+  }
+
+  private ramFor(pa: number, size: number): RamRegion | undefined {
+    const r = this.ram;
+    if (r && pa >= r.base && pa + size <= r.base + r.size) return r;
+    this.ram = this.bus.ramAt(pa, size);
+    return this.ram;
+  }
+
+  private load(va: number, size: 1 | 2 | 4, user: boolean, access: Access): number {
+    if (size > 1 && va % size !== 0) {
+      if ((this.cp15.sctlr & 2) || access === Access.Fetch) throw new MemoryAbort(access === Access.Fetch, FS.alignment, va >>> 0);
+      let v = 0;
+      for (let i = 0; i < size; i++) v |= this.load((va + i) >>> 0, 1, user, access) << (8 * i);
+      return v >>> 0;
+    }
+    const pa = this.pa(va, access, user, size);
+    const r = this.ramFor(pa, size);
+    if (r) {
+      const o = pa - r.base;
+      return size === 4 ? r.view.getUint32(o, true) : size === 2 ? r.view.getUint16(o, true) : r.bytes[o];
+    }
+    try {
+      return this.bus.read(pa, size);
+    } catch (e) {
+      if (e instanceof BusError) throw new MemoryAbort(access === Access.Fetch, FS.externalAbort, va >>> 0);
+      throw e;
+    }
+  }
+
+  private store(va: number, size: 1 | 2 | 4, value: number, user: boolean): void {
+    if (size > 1 && va % size !== 0) {
+      if (this.cp15.sctlr & 2) throw new MemoryAbort(false, FS.alignment | 0x800, va >>> 0);
+      for (let i = 0; i < size; i++) this.store((va + i) >>> 0, 1, value >>> (8 * i), user);
+      return;
+    }
+    const pa = this.pa(va, Access.Write, user, size);
+    const r = this.ramFor(pa, size);
+    if (r) {
+      const o = pa - r.base;
+      if (size === 4) r.view.setUint32(o, value >>> 0, true); else if (size === 2) r.view.setUint16(o, value & 0xffff, true); else r.bytes[o] = value & 0xff;
+      if (this.bus.isCodePage(r, o)) this.bus.codeWritten(r, o, size);
+      return;
+    }
+    try {
+      this.bus.write(pa, size, value);
+    } catch (e) {
+      if (e instanceof BusError) throw new MemoryAbort(false, FS.externalAbort | 0x800, va >>> 0);
+      throw e;
+    }
+  }
+
+  read8(va: number, user: boolean): number { return this.load(va, 1, user, Access.Read); }
+  read16(va: number, user: boolean): number { return this.load(va, 2, user, Access.Read); }
+  read32(va: number, user: boolean): number { return this.load(va, 4, user, Access.Read); }
+  write8(va: number, v: number, user: boolean): void { this.store(va, 1, v, user); }
+  write16(va: number, v: number, user: boolean): void { this.store(va, 2, v, user); }
+  write32(va: number, v: number, user: boolean): void { this.store(va, 4, v, user); }
+  fetch16(va: number, user: boolean): number { return this.load(va, 2, user, Access.Fetch); }
+  fetch32(va: number, user: boolean): number { return this.load(va, 4, user, Access.Fetch); }
+}
+
+export function createMemorySystem(bus: Bus, opts: { mpidr: number; counter: () => number; onTimerChange?: () => void }): MemorySystem {
+  const timer = new Timer(opts.counter);
+  const mem = new FlatMemory(bus);
+  const cp15 = new Cp15Registers(opts.mpidr, timer, opts.counter, () => { mem.generation++; }, opts.onTimerChange ?? (() => {}), mem);
+  mem.cp15 = cp15;
+  return { cp15, mem, timer };
+}
