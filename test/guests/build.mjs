@@ -16,7 +16,7 @@ export function haveGcc() {
   return spawnSync(GCC, ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
-const common = ['-march=armv7ve+simd', '-mfpu=neon-vfpv4', '-mfloat-abi=hard', '-O2', '-ffreestanding', '-nostdlib', '-static',
+const common = ['-march=armv7ve', '-mfpu=vfpv4', '-mfloat-abi=hard', '-O2', '-ffreestanding', '-nostdlib', '-static',
   '-fno-builtin', '-fno-stack-protector', '-fno-pic', '-mno-unaligned-access', '-Wa,-mimplicit-it=always', '-Wl,--build-id=none', '-N', '-Wl,--no-warn-rwx-segments',
   '-T', join(here, 'rt', 'guest.ld'), '-I', join(here, 'rt')];
 const rt = [join(here, 'rt', 'start.S'), join(here, 'rt', 'rt.c')];

@@ -12,6 +12,8 @@ import type { SemihostingHost } from '../../src/machine/arm32/contracts';
 import type { CpuFactory } from '../../src/machine/board';
 
 export const QEMU = 'qemu-system-arm';
+/** RAM of both machines in these tests: small, so a runaway guest faults instead of decoding 128 MiB. */
+export const GUEST_RAM_MIB = 16;
 
 export function haveQemu(): boolean {
   return spawnSync(QEMU, ['--version'], { stdio: 'ignore' }).status === 0;
@@ -40,7 +42,7 @@ export function runQemu(elf: string, opts: { timeoutMs?: number; extra?: string[
     const out = join(dir, 'semihosting.txt');
     const r = spawnSync(QEMU, ['-M', 'virt', '-cpu', 'cortex-a15', '-display', 'none', '-monitor', 'none', '-serial', 'none',
       '-chardev', `file,id=sh0,path=${out}`, '-semihosting-config', 'enable=on,target=native,chardev=sh0',
-      ...(opts.extra ?? []), '-kernel', elf], { encoding: 'utf8', timeout: opts.timeoutMs ?? 60000 });
+      '-m', `${GUEST_RAM_MIB}`, ...(opts.extra ?? []), '-kernel', elf], { encoding: 'utf8', timeout: opts.timeoutMs ?? 60000 });
     let output = '';
     try { output = readFileSync(out, 'utf8'); } catch { /* nothing printed */ }
     const problem = r.error ? `qemu: ${r.error.message}` : r.signal ? `qemu killed by ${r.signal}` : r.stderr ? `qemu stderr: ${r.stderr.trim()}` : undefined;
@@ -65,14 +67,21 @@ export async function coreFactory(): Promise<CpuFactory | null> {
 }
 
 /** Runs an ELF on xenarm's virt board in-process (the same path as `xenarm run --machine virt --semihosting`). */
-export function runXenarm(createCpu: CpuFactory, elf: string, opts: { maxInstructions?: number; timeoutMs?: number; cpus?: number } = {}): GuestRun {
-  const ramSize = 128 * 1024 * 1024;
+export function runXenarm(createCpu: CpuFactory, elf: string, opts: { maxInstructions?: number; timeoutMs?: number; cpus?: number; outputLimit?: number } = {}): GuestRun {
+  const ramSize = GUEST_RAM_MIB * 1024 * 1024;
   const board = new Board({ createCpu, cpus: opts.cpus ?? 1, ramBase: VIRT_RAM_BASE, ramSize });
   const image = readFileSync(elf);
-  const entry = loadImage(board.bus, VIRT_RAM_BASE, ramSize, { image, imageName: elf, memoryMiB: 128, cpus: 1, semihosting: true });
+  const entry = loadImage(board.bus, VIRT_RAM_BASE, ramSize, { image, imageName: elf, memoryMiB: GUEST_RAM_MIB, cpus: 1, semihosting: true });
   const chunks: Buffer[] = [];
+  let total = 0, flooded = false;
+  const limit = opts.outputLimit ?? 32 << 20;
   const host: SemihostingHost = {
-    write: (b) => { chunks.push(Buffer.from(b)); },
+    write: (b) => {
+      // A runaway guest (an exception loop that prints) must not exhaust the test's memory.
+      total += b.length;
+      if (total > limit) { if (!flooded) { flooded = true; for (const c of board.cpus) c.requestStop(); } return; }
+      chunks.push(Buffer.from(b));
+    },
     readByte: () => -1,
     exit: (s) => board.halt(s),
     commandLine: elf,
@@ -84,7 +93,8 @@ export function runXenarm(createCpu: CpuFactory, elf: string, opts: { maxInstruc
   try {
     const r = board.run({ maxInstructions: opts.maxInstructions ?? 200_000_000, timeoutMs: opts.timeoutMs ?? 120_000 });
     instructions = r.instructions;
-    if (r.outcome !== 'halted') problem = `xenarm run ended with '${r.outcome}' after ${r.instructions} instructions at pc 0x${board.cpus[0].getReg(15).toString(16)}`;
+    if (flooded) problem = `xenarm: the guest printed more than ${limit} bytes (runaway), stopped at pc 0x${board.cpus[0].getReg(15).toString(16)}`;
+    else if (r.outcome !== 'halted') problem = `xenarm run ended with '${r.outcome}' after ${r.instructions} instructions at pc 0x${board.cpus[0].getReg(15).toString(16)}`;
   } catch (e) {
     problem = `xenarm threw: ${e instanceof Error ? e.stack : String(e)}`;
   }

@@ -20,7 +20,7 @@ for (const name of names) {
         const ref = runQemu(elf);
         assert.equal(ref.problem, undefined, `reference run failed: ${ref.problem}`);
         assert.ok(ref.output.length > 0, 'QEMU printed nothing');
-        const got = runXenarm(createCpu, elf);
+        const got = runXenarm(createCpu, elf, { outputLimit: 2 * ref.output.length + 4096, maxInstructions: 40_000_000 });
         const diff = firstDifference(ref.output, got.output);
         assert.ok(diff === null, `${basename(elf)}: ${diff}${got.problem ? `\n  ${got.problem}` : ''}`);
         assert.equal(got.problem, undefined);

@@ -224,7 +224,7 @@ export function makeHarness(seed: number, isa: Isa, count: number): Harness {
       const body = groups.slice(0, prefix).map((grp, i) => `@ group ${i}\n\t${grp.join('\n\t')}`).join('\n');
       return `\t.syntax unified
 \t.${isa === 'arm' ? 'arm' : 'thumb'}
-\t.fpu neon-vfpv4
+\t.fpu vfpv4
 \t.text
 \t.global test_seq
 \t.type test_seq, %function
