@@ -444,7 +444,9 @@ export class Arm32Cpu implements CpuApi {
     this.r.fill(0);
     this.usrHigh.fill(0); this.fiqHigh.fill(0); this.bankSp.fill(0); this.bankLr.fill(0); this.spsrs.fill(0);
     this.mode = Mode.SVC;
-    this.n = this.z = this.c = this.v = this.q = this.ge = 0;
+    this.n = this.c = this.v = this.q = this.ge = 0;
+    // QEMU (and Xen's dom0 builder) start with Z set: CPSR 0x400001d3.
+    this.z = 1;
     this.it = 0;
     this.psrMisc = 0x1c0; // A, I, F masked
     this.thumb = entry & 1;
@@ -495,18 +497,46 @@ export class Arm32Cpu implements CpuApi {
         if (this.exceptionStopped) { this.exceptionStopped = false; return StopReason.Exception; }
         if (this.trapStop) { this.trapStop = false; return StopReason.Requested; }
         if (this.halted) return StopReason.Halted;
-        continue;
+        // A failed instruction fetch executed nothing: it does not count, and the step goes on at the vector.
+        if (e instanceof MemoryAbort && e.prefetch && !this.bkptAbort) continue;
+        this.bkptAbort = false;
       }
+      // Every instruction attempt counts, those that raise a synchronous exception included (as in
+      // QEMU's instruction trace); interrupt entry does not.
       this.icount++;
       done++;
+      // Interrupts pending after this instruction are taken now, so that a step ends at the vector.
+      if ((this.fiqLine && !(this.psrMisc & 0x40)) || (this.irqLine && !(this.psrMisc & 0x80))) {
+        if (this.enterException(this.fiqLine && !(this.psrMisc & 0x40) ? ExceptionKind.Fiq : ExceptionKind.Irq)) return StopReason.Exception;
+      }
       if (this.trapStop) { this.trapStop = false; return StopReason.Requested; }
       if (this.watchHit) { this.watchHit = false; return StopReason.Watchpoint; }
       if (this.halted) return StopReason.Halted;
       if (this.exceptionStopped) { this.exceptionStopped = false; return StopReason.Exception; }
-      if (this.singleStep) return StopReason.Step;
+      if (this.singleStep) { this.prefetchCheck(); return StopReason.Step; }
     }
     return StopReason.Budget;
   }
+
+  /**
+   * When single-stepping, a fetch that will fault is taken as a prefetch abort now, so the step
+   * ends at the abort vector (as QEMU's trace and a debugger show it).
+   */
+  private prefetchCheck(): void {
+    const pc = this.r[15] >>> 0, user = this.mode === Mode.USR;
+    if (this.waiting) return;
+    try {
+      const pa = this.mem.translate(pc, Access.Fetch, user);
+      // Nothing at that physical address: the fetch itself raises the external abort.
+      if (!this.bus.ramAt(pa) && !this.bus.mmioAt(pa)) this.mem.fetch16(pc, user);
+    } catch (e) {
+      this.cur = pc;
+      this.handleFault(e);
+    }
+  }
+
+  /** BKPT raises its prefetch abort as an executed instruction. */
+  private bkptAbort = false;
 
   /** Set by semihosting exit: the run is over. */
   halted = false;

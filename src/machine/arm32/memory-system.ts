@@ -174,10 +174,15 @@ class Cp15Registers implements Cp15 {
     throw UndefinedInstruction.instance;
   }
 
+  /**
+   * ATS1C* / ATS12NSO*: PAR in the short-descriptor format as QEMU gives it to a non-secure guest:
+   * the page address with NS set, or FS[3:0] << 1 | FS[4] << 6 | F on a fault.
+   */
   private translateOp(opc2: number, va: number): void {
     const write = (opc2 & 1) === 1, user = (opc2 & 2) === 2;
-    const pa = this.ms.probe(va, write ? Access.Write : Access.Read, user);
-    this.par[0] = pa < 0 ? 1 : ((pa & ~0xfff) | 0) >>> 0;
+    const r = this.ms.walkFor(va >>> 0, write ? Access.Write : Access.Read, user);
+    if (typeof r === 'number') this.par = [(((r & 0xfffff000) | (1 << 9)) >>> 0), 0];
+    else this.par = [((r.fs & 0xf) << 1) | (((r.fs >> 4) & 1) << 6) | 1, 0];
   }
 
   read64(opc1: number, crm: number, priv: boolean): [number, number] {
@@ -253,6 +258,11 @@ class FlatMemory implements VirtualMemory, WatchpointSupport {
     if (!this.mmuOn()) return va;
     const r = this.walk(va, access, user);
     return typeof r === 'number' ? r : -1;
+  }
+
+  /** The table walk's result for ATS operations: the physical address or the fault (MMU off: flat). */
+  walkFor(va: number, access: Access, user: boolean): number | { fs: number; domain: number } {
+    return this.mmuOn() ? this.walk(va, access, user) : va;
   }
 
   private walk(va: number, access: Access, user: boolean): number | { fs: number; domain: number } {

@@ -34,8 +34,9 @@ export function semihostingCall(cpu: Arm32Cpu, host: SemihostingHost): number | 
   };
   const now = () => cpu.timeBase + cpu.icount;
   switch (op) {
-    case SYS.WRITEC: host.write(bytes(arg, 1), 1); return 0;
-    case SYS.WRITE0: host.write(cstr(arg), 1); return 0;
+    // These have no result; QEMU leaves 0xdeadbeef in r0 so that no guest relies on one.
+    case SYS.WRITEC: host.write(bytes(arg, 1), 1); return 0xdeadbeef;
+    case SYS.WRITE0: host.write(cstr(arg), 1); return 0xdeadbeef;
     case SYS.WRITE: {
       const fd = word(0), buf = word(1), len = word(2);
       if (fd !== 1 && fd !== 2) return len; // nothing written
