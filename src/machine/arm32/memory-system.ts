@@ -181,8 +181,9 @@ class Cp15Registers implements Cp15 {
   private translateOp(opc2: number, va: number): void {
     const write = (opc2 & 1) === 1, user = (opc2 & 2) === 2;
     const r = this.ms.walkFor(va >>> 0, write ? Access.Write : Access.Read, user);
-    if (typeof r === 'number') this.par = [(((r & 0xfffff000) | (1 << 9)) >>> 0), 0];
-    else this.par = [((r.fs & 0xf) << 1) | (((r.fs >> 4) & 1) << 6) | 1, 0];
+    if ('pa' in r) this.par = [r.par >>> 0, this.ms.lastParHigh >>> 0];
+    else this.par = [r.par >>> 0, 0];
+    this.ms.lastParHigh = 0;
   }
 
   read64(opc1: number, crm: number, priv: boolean): [number, number] {
@@ -215,6 +216,12 @@ class Cp15Registers implements Cp15 {
   }
 }
 
+/** A translation fault: the FSR value (without WnR) and the PAR value for ATS operations. */
+interface Fault { fsr: number; par: number }
+
+/** Long-descriptor fault status codes (DFSR.STATUS with the LPAE bit 9). */
+const LS = { translation: 0x04, accessFlag: 0x08, permission: 0x0c, walkAbort: 0x14, alignment: 0x21, external: 0x10 } as const;
+
 class FlatMemory implements VirtualMemory, WatchpointSupport {
   generation = 0;
   cp15!: Cp15Registers;
@@ -240,30 +247,110 @@ class FlatMemory implements VirtualMemory, WatchpointSupport {
     }
   }
 
+  private longFormat(): boolean { return (this.cp15.ttbcr & 0x80000000) !== 0; }
+
+  /** FSR value of an alignment fault or external abort in the current format. */
+  private simpleFault(kind: 'alignment' | 'external'): number {
+    if (this.longFormat()) return (kind === 'alignment' ? LS.alignment : LS.external) | 0x200;
+    return kind === 'alignment' ? FS.alignment : FS.externalAbort;
+  }
+
   checkAlignment(va: number, size: number, write: boolean): void {
-    if (va % size !== 0) throw new MemoryAbort(false, FS.alignment | (write ? 0x800 : 0), va);
+    if (va % size !== 0) throw new MemoryAbort(false, this.simpleFault('alignment') | (write ? 0x800 : 0), va);
   }
 
   /** Short-descriptor table walk (sections and small/large pages), or flat with the MMU off. */
   translate(va: number, access: Access, user: boolean): number {
     va >>>= 0;
     if (!this.mmuOn()) return va;
-    const r = this.walk(va, access, user);
+    const r = this.walkAny(va, access, user);
     if (typeof r === 'number') return r;
-    throw new MemoryAbort(access === Access.Fetch, r.fs | (access === Access.Write ? 0x800 : 0) | (r.domain << 4), va);
+    throw new MemoryAbort(access === Access.Fetch, r.fsr | (access === Access.Write ? 0x800 : 0), va);
   }
 
   probe(va: number, access: Access, user: boolean): number {
     va >>>= 0;
     if (!this.mmuOn()) return va;
-    const r = this.walk(va, access, user);
+    const r = this.walkAny(va, access, user);
     return typeof r === 'number' ? r : -1;
   }
 
-  /** The table walk's result for ATS operations: the physical address or the fault (MMU off: flat). */
-  walkFor(va: number, access: Access, user: boolean): number | { fs: number; domain: number } {
-    return this.mmuOn() ? this.walk(va, access, user) : va;
+  /** The walk's result for ATS operations: the physical address (or PAR success value) or the fault. */
+  walkFor(va: number, access: Access, user: boolean): { pa: number; par: number } | Fault {
+    if (!this.mmuOn()) return { pa: va, par: this.longFormat() ? (va & 0xfffff000) | 0x800 | 0x200 : ((va & 0xfffff000) | 0x200) >>> 0 };
+    const r = this.walkAny(va, access, user, true);
+    if (typeof r === 'number') return { pa: r, par: this.lastPar };
+    return r;
   }
+
+  /** PAR success value of the last walk made for an ATS operation. */
+  private lastPar = 0;
+
+  private walkAny(va: number, access: Access, user: boolean, forPar = false): number | Fault {
+    if (this.longFormat()) return this.walkLong(va, access, user, forPar);
+    const r = this.walk(va, access, user);
+    if (typeof r === 'number') { if (forPar) this.lastPar = ((r & 0xfffff000) | (1 << 9)) >>> 0; return r; }
+    return { fsr: r.fs | (r.domain << 4), par: ((r.fs & 0xf) << 1) | (((r.fs >> 4) & 1) << 6) | 1 };
+  }
+
+  /**
+   * Long-descriptor (LPAE) walk: TTBR0/TTBR1 region by T0SZ/T1SZ, levels 1–3 with 1 GiB and 2 MiB
+   * blocks and 4 KiB pages, hierarchical APTable/XNTable/PXNTable, AF, AP[2:1], XN/PXN; 40-bit output
+   * addresses (above 4 GiB there is nothing on this bus, so they fault as external aborts).
+   */
+  private walkLong(va: number, access: Access, user: boolean, forPar: boolean): number | Fault {
+    const cp = this.cp15;
+    const t0sz = cp.ttbcr & 7, t1sz = (cp.ttbcr >>> 16) & 7;
+    const fault = (status: number): Fault => ({ fsr: status | 0x200, par: (status << 1) | 0x800 | 1 });
+    let ttbr: number[], tsz: number;
+    if (t0sz === 0 && t1sz === 0) { ttbr = cp.ttbr0; tsz = 0; }
+    else if (t0sz !== 0 && va < 2 ** (32 - t0sz)) { ttbr = cp.ttbr0; tsz = t0sz; if (cp.ttbcr & 0x80) return fault(LS.translation + 1); }
+    else if (t1sz === 0 ? t0sz !== 0 && va >= 2 ** (32 - t0sz) : va >= 2 ** 32 - 2 ** (32 - t1sz)) { ttbr = cp.ttbr1; tsz = t1sz; if (cp.ttbcr & 0x800000) return fault(LS.translation + 1); }
+    else if (t0sz === 0) { ttbr = cp.ttbr0; tsz = 0; }
+    else return fault(LS.translation + 1);
+    if (ttbr === cp.ttbr0 && (cp.ttbcr & 0x80) && tsz === 0 && t1sz === 0) return fault(LS.translation + 1);
+    let level = tsz < 2 ? 1 : 2;
+    const baseBits = level === 1 ? 5 - tsz : 14 - tsz;
+    let table = (ttbr[1] & 0xff) * 0x100000000 + ((ttbr[0] >>> 0) & ~((1 << baseBits) - 1) >>> 0);
+    let apTable = 0, xnTable = 0, pxnTable = 0;
+    for (;;) {
+      const index = level === 1 ? (va >>> 30) & (tsz ? (1 << (2 - tsz)) - 1 : 3) : level === 2 ? (va >>> 21) & 0x1ff : (va >>> 12) & 0x1ff;
+      const addr = table + index * 8;
+      let lo: number, hi: number;
+      try { lo = this.bus.read32(addr); hi = this.bus.read32(addr + 4); } catch { return fault(LS.walkAbort + level); }
+      const type = lo & 3;
+      if (level < 3 && type === 3) {
+        table = (hi & 0xff) * 0x100000000 + ((lo & 0xfffff000) >>> 0);
+        apTable |= (hi >>> 29) & 3; xnTable |= (hi >>> 28) & 1; pxnTable |= (hi >>> 27) & 1;
+        level++;
+        continue;
+      }
+      if ((level < 3 && type !== 1) || (level === 3 && type !== 3)) return fault(LS.translation + level);
+      if (!(lo & 0x400)) return fault(LS.accessFlag + level);
+      const ap = (lo >>> 6) & 3;
+      const xn = ((hi >>> 22) & 1) | xnTable, pxn = ((hi >>> 21) & 1) | pxnTable;
+      const readOnly = (ap & 2) !== 0 || (apTable & 2) !== 0;
+      const el0 = (ap & 1) !== 0 && (apTable & 1) === 0;
+      const write = access === Access.Write;
+      let ok = user ? el0 && !(write && readOnly) : !(write && readOnly);
+      if (access === Access.Fetch && (xn || (!user && pxn))) ok = false;
+      if (!ok) return fault(LS.permission + level);
+      const blockBits = level === 1 ? 30 : level === 2 ? 21 : 12;
+      const outHi = hi & 0xff, outLo = (lo >>> 0) & ~((2 ** blockBits) - 1) >>> 0;
+      const pa = outHi * 0x100000000 + (outLo >>> 0) + (va & ((2 ** blockBits) - 1));
+      if (forPar) {
+        const attrIndx = (lo >>> 2) & 7;
+        const mair = attrIndx < 4 ? (cp.prrr >>> (attrIndx * 8)) & 0xff : (cp.nmrr >>> ((attrIndx - 4) * 8)) & 0xff;
+        const sh = (lo >>> 8) & 3;
+        this.lastPar = ((pa % 0x100000000) & 0xfffff000 | 0x800 | (1 << 9) | (sh << 7)) >>> 0;
+        this.lastParHigh = (Math.floor(pa / 0x100000000) & 0xff) | (mair << 24);
+      }
+      return pa;
+    }
+  }
+
+  /** High word of the 64-bit PAR of the last ATS walk (long format). */
+  lastParHigh = 0;
 
   private walk(va: number, access: Access, user: boolean): number | { fs: number; domain: number } {
     const cp = this.cp15;
@@ -328,7 +415,7 @@ class FlatMemory implements VirtualMemory, WatchpointSupport {
 
   private load(va: number, size: 1 | 2 | 4, user: boolean, access: Access): number {
     if (size > 1 && va % size !== 0) {
-      if ((this.cp15.sctlr & 2) || access === Access.Fetch) throw new MemoryAbort(access === Access.Fetch, FS.alignment, va >>> 0);
+      if ((this.cp15.sctlr & 2) || access === Access.Fetch) throw new MemoryAbort(access === Access.Fetch, this.simpleFault('alignment'), va >>> 0);
       let v = 0;
       for (let i = 0; i < size; i++) v |= this.load((va + i) >>> 0, 1, user, access) << (8 * i);
       return v >>> 0;
@@ -342,14 +429,14 @@ class FlatMemory implements VirtualMemory, WatchpointSupport {
     try {
       return this.bus.read(pa, size);
     } catch (e) {
-      if (e instanceof BusError) throw new MemoryAbort(access === Access.Fetch, FS.externalAbort, va >>> 0);
+      if (e instanceof BusError) throw new MemoryAbort(access === Access.Fetch, this.simpleFault('external'), va >>> 0);
       throw e;
     }
   }
 
   private store(va: number, size: 1 | 2 | 4, value: number, user: boolean): void {
     if (size > 1 && va % size !== 0) {
-      if (this.cp15.sctlr & 2) throw new MemoryAbort(false, FS.alignment | 0x800, va >>> 0);
+      if (this.cp15.sctlr & 2) throw new MemoryAbort(false, this.simpleFault('alignment') | 0x800, va >>> 0);
       for (let i = 0; i < size; i++) this.store((va + i) >>> 0, 1, value >>> (8 * i), user);
       return;
     }
@@ -364,7 +451,7 @@ class FlatMemory implements VirtualMemory, WatchpointSupport {
     try {
       this.bus.write(pa, size, value);
     } catch (e) {
-      if (e instanceof BusError) throw new MemoryAbort(false, FS.externalAbort | 0x800, va >>> 0);
+      if (e instanceof BusError) throw new MemoryAbort(false, this.simpleFault('external') | 0x800, va >>> 0);
       throw e;
     }
   }
