@@ -3,7 +3,8 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { Board, VIRT_RAM_BASE } from '../../src/machine/board';
 import { loadCpuFactory, CoreMissingError } from '../../src/machine/cpu-factory';
@@ -14,6 +15,7 @@ import type { CpuFactory } from '../../src/machine/board';
 export const QEMU = 'qemu-system-arm';
 /** RAM of both machines in these tests: small, so a runaway guest faults instead of decoding 128 MiB. */
 export const GUEST_RAM_MIB = 16;
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export function haveQemu(): boolean {
   return spawnSync(QEMU, ['--version'], { stdio: 'ignore' }).status === 0;
@@ -109,4 +111,21 @@ export function firstDifference(ref: string, got: string): string | null {
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
   const ctx = a.slice(Math.max(0, i - 3), i).map((l) => `    ${l}`).join('\n');
   return `first difference at output line ${i + 1}:\n${ctx}\n  qemu:   ${a[i] ?? '<end of output>'}\n  xenarm: ${b[i] ?? '<end of output>'}`;
+}
+
+/**
+ * Runs an ELF through the real command line (`xenarm run --machine virt --semihosting`) in a child
+ * process, killed after `killMs`: a core that loops forever inside one run() call (an exception loop
+ * that retires nothing) fails the test instead of hanging the suite.
+ */
+export function runXenarmCli(elf: string, opts: { maxInstructions?: number; killMs?: number } = {}): GuestRun {
+  const killMs = opts.killMs ?? 120_000;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), 'run', '--machine', 'virt', '--semihosting',
+    '--memory', String(GUEST_RAM_MIB), '--stats', '--timeout', String(Math.max(1, Math.floor(killMs / 1000) - 10)),
+    '--max-instructions', String(opts.maxInstructions ?? 200_000_000), elf], { encoding: 'utf8', timeout: killMs, maxBuffer: 256 << 20 });
+  const m = /xenarm: (\d+) instructions/.exec(r.stderr ?? '');
+  const diag = (r.stderr ?? '').replace(/^xenarm: \d+ instructions\n/m, '').trim();
+  const problem = r.error ? (r.signal ? `xenarm did not return within ${killMs / 1000} s (killed: the core loops inside run())` : `xenarm: ${r.error.message}`)
+    : r.signal ? `xenarm killed by ${r.signal}` : diag ? diag.split('\n').slice(0, 5).join('\n') : undefined;
+  return { output: r.stdout ?? '', status: r.status, instructions: m ? Number(m[1]) : undefined, problem };
 }
