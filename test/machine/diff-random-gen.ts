@@ -25,7 +25,7 @@ const SPECIAL_F32 = [0x00000000, 0x80000000, 0x3f800000, 0xbf800000, 0x7f800000,
 
 export class Gen {
   private readonly r: () => number;
-  constructor(seed: number, readonly isa: Isa) { this.r = rng(seed); }
+  constructor(seed: number, readonly isa: Isa, readonly withVfp = true) { this.r = rng(seed); }
   int(n: number): number { return this.r() % n; }
   pick<T>(xs: readonly T[]): T { return xs[this.int(xs.length)]; }
   chance(p: number): boolean { return this.r() / 2 ** 32 < p; }
@@ -116,7 +116,7 @@ export class Gen {
         return [`${this.pick(['sxtab', 'sxtah', 'uxtab', 'uxtah', 'sxtab16', 'uxtab16', 'pkhbt'])}${c} ${d}, ${n}, ${m}`.replace(/^pkhbt(.*)$/, `pkhbt$1, lsl #${this.int(32)}`)];
       }
       case 7: case 8: return this.memory(c, d);
-      default: return this.vfp(c);
+      default: return this.withVfp ? this.vfp(c) : this.memory(c, d);
     }
   }
 
@@ -209,8 +209,8 @@ export interface Harness {
 }
 
 /** Builds the harness assembly for a seed: initial state from the seed, then the sequence. */
-export function makeHarness(seed: number, isa: Isa, count: number): Harness {
-  const g = new Gen(seed, isa);
+export function makeHarness(seed: number, isa: Isa, count: number, withVfp = true): Harness {
+  const g = new Gen(seed, isa, withVfp);
   const regs = Array.from({ length: 13 }, () => g.word());
   const apsr = (g.int(16) << 28) | (g.chance(0.3) ? 1 << 27 : 0) | (g.int(16) << 16);
   const fpscr = (g.int(4) << 22) | (g.chance(0.3) ? 1 << 24 : 0) | (g.chance(0.3) ? 1 << 25 : 0) | (g.chance(0.2) ? 1 << 26 : 0) | (g.int(16) << 28);

@@ -18,19 +18,21 @@ import { makeHarness, type Isa } from './diff-random-gen';
 const COUNT = Number(process.env.XENARM_FUZZ_COUNT ?? 6);
 const FIRST = Number(process.env.XENARM_FUZZ_SEED ?? 1);
 const LENGTH = Number(process.env.XENARM_FUZZ_LEN ?? 200);
+/** XENARM_FUZZ_NO_VFP=1 leaves VFP instructions out (to look at integer divergences past missing VFP support). */
+const VFP = !process.env.XENARM_FUZZ_NO_VFP;
 const SRC_DIR = join('.cache', 'guests', 'random');
 const RAND_MAIN = join('test', 'guests', 'rt', 'rand_main.c');
 
 function build(isa: Isa, seed: number, prefix: number, source: string): string {
   mkdirSync(SRC_DIR, { recursive: true });
-  const s = join(SRC_DIR, `${isa}-${seed}-${prefix}.S`);
+  const s = join(SRC_DIR, `${isa}-${seed}-${prefix}${VFP ? '' : '-novfp'}.S`);
   writeFileSync(s, source);
-  return buildOne(join('random', `${isa}-${seed}-${prefix}.elf`), [s, RAND_MAIN], [isa === 'arm' ? '-marm' : '-mthumb']) as string;
+  return buildOne(join('random', `${isa}-${seed}-${prefix}${VFP ? '' : '-novfp'}.elf`), [s, RAND_MAIN], [isa === 'arm' ? '-marm' : '-mthumb']) as string;
 }
 
 /** Both outputs for the first `prefix` groups of a seed's sequence. */
 function compare(isa: Isa, seed: number, prefix: number): { diff: string | null; problem?: string } {
-  const h = makeHarness(seed, isa, LENGTH);
+  const h = makeHarness(seed, isa, LENGTH, VFP);
   const elf = build(isa, seed, prefix, h.source(prefix));
   const ref = runQemu(elf, { timeoutMs: 20000 });
   if (ref.problem || ref.status !== 0) throw new Error(`QEMU failed on ${elf}: ${ref.problem ?? `status ${ref.status}`}`);
@@ -52,7 +54,7 @@ for (const isa of ['arm', 'thumb'] as const) {
       const bad = (p: number) => { const r = compare(isa, seed, p); return r.diff !== null || !!r.problem; };
       if (bad(0)) { failures.push(`seed ${seed} (${isa}): the harness alone differs:\n${compare(isa, seed, 0).diff}`); continue; }
       while (hi - lo > 1) { const mid = (lo + hi) >> 1; if (bad(mid)) hi = mid; else lo = mid; }
-      const h = makeHarness(seed, isa, LENGTH);
+      const h = makeHarness(seed, isa, LENGTH, VFP);
       const r = compare(isa, seed, hi);
       failures.push(`seed ${seed} (${isa}): first differing instruction group #${hi - 1}:\n\t${h.groups[hi - 1].join('\n\t')}\n${r.diff ?? ''}${r.problem ? `\n${r.problem}` : ''}\n(reproduce: XENARM_FUZZ_SEED=${seed} XENARM_FUZZ_COUNT=1 node scripts/run-tests.mjs diff-random; sources in ${SRC_DIR})`);
       if (failures.length >= 5) break;
@@ -66,8 +68,8 @@ test('the generator emits only valid code: 10 seeds per instruction set assemble
   if (!haveQemu()) return unavailable(t, 'qemu-system-arm not installed');
   for (const isa of ['arm', 'thumb'] as const) {
     for (let seed = FIRST; seed < FIRST + 10; seed++) {
-      const h = makeHarness(seed, isa, LENGTH);
-      assert.equal(makeHarness(seed, isa, LENGTH).source(LENGTH), h.source(LENGTH), 'same seed, same program');
+      const h = makeHarness(seed, isa, LENGTH, VFP);
+      assert.equal(makeHarness(seed, isa, LENGTH, VFP).source(LENGTH), h.source(LENGTH), 'same seed, same program');
       const elf = build(isa, seed, LENGTH, h.source(LENGTH));
       if (seed < FIRST + 2) {
         const a = runQemu(elf), b = runQemu(elf);
