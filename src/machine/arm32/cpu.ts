@@ -1,6 +1,6 @@
 // The AArch32 execution core: processor state with banked registers, the run loop with a decode cache
-// per physical page, exception entry and return, the A32 instruction set and semihosting. Thumb (T32)
-// and VFP instructions are delegated to their own units when present. Memory goes through the
+// per physical page, exception entry and return, the A32 instruction set and semihosting. T32 is decoded by
+// thumb.ts into the same records; VFP instructions go to the VFP unit. Memory goes through the
 // memory system's VirtualMemory, which throws MemoryAbort; UNDEFINED is thrown as UndefinedInstruction.
 import type { Bus } from '../bus';
 import {
@@ -9,29 +9,12 @@ import {
 } from './contracts';
 import { createMemorySystem } from './memory-system';
 import { semihostingCall } from './semihosting';
+import { K, mk, type D } from './decoded';
+import { decodeT32, isT32Wide } from './thumb';
 import { VfpTransfers } from './vfp-transfers';
 
 /** Register bank index of a mode: r13/r14 (and r8–r12 for FIQ) are banked per index. */
 const BANK: Record<number, number> = { 0x10: 0, 0x1f: 0, 0x11: 1, 0x12: 2, 0x13: 3, 0x17: 4, 0x1b: 5, 0x16: 6, 0x1a: 7 };
-
-/** Decoded instruction kinds (A32). */
-const enum K {
-  Undef, DpImm, DpReg, DpRegShift, Mul, MulLong, Umaal, Mls, MulHalf, Clz, Qadd, Bx, Blx, Bxj, Mrs, MsrReg, MsrImm,
-  MrsBanked, MsrBanked, Hint, Svc, Bkpt, Hvc, Smc, Eret, Ldr, Str, LdrReg, StrReg, LdrhEtc, LdrhEtcReg, Ldrd, Strd,
-  Ldm, Stm, B, Bl, BlxImm, Swp, Ldrex, Strex, Clrex, Barrier, Cps, Setend, Srs, Rfe, Pld, Coproc, Mcr, Mrc, Mcrr, Mrrc,
-  Movw, Movt, Parallel, Pkh, Sat, Sat16, Extend, Sel, Rev, Rev16, Revsh, Rbit, SignedMul, Div, Usad8, Bfx, Bfi, Udf, Vfp,
-}
-
-interface D {
-  k: K;
-  cond: number;
-  /** Register fields and immediates, meaning per kind. */
-  a: number; b: number; c: number; d: number;
-  imm: number;
-  /** Shift type, flags and small options, meaning per kind. */
-  x: number; y: number; s: number;
-  raw: number;
-}
 
 function bits(w: number, hi: number, lo: number): number {
   return (w >>> lo) & ((1 << (hi - lo + 1)) - 1);
@@ -40,10 +23,6 @@ function bits(w: number, hi: number, lo: number): number {
 function ror(v: number, n: number): number {
   n &= 31;
   return n === 0 ? v >>> 0 : ((v >>> n) | (v << (32 - n))) >>> 0;
-}
-
-function mk(k: K, w: number): D {
-  return { k, cond: w >>> 28, a: 0, b: 0, c: 0, d: 0, imm: 0, x: 0, y: 0, s: 0, raw: w >>> 0 };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -99,6 +78,7 @@ function decodeDpMisc(w: number): D {
       const d = mk(o & 1 ? K.Ldrex : K.Strex, w);
       d.a = bits(w, 19, 16); d.b = bits(w, 15, 12); d.c = bits(w, 3, 0);
       d.x = [4, 8, 1, 2][(o >> 1) & 3]; // size: 0 word, 1 doubleword, 2 byte, 3 halfword
+      d.d = (o & 1 ? d.b : d.c) + 1; // Rt2 of the doubleword forms
       return d;
     }
     if (op2 === 0xb || op2 === 0xd || op2 === 0xf) {
@@ -114,6 +94,8 @@ function decodeDpMisc(w: number): D {
       d.x = (bits(w, 24, 24) << 2) | (bits(w, 23, 23) << 1) | bits(w, 21, 21); // P U W
       d.y = (o << 1) | l; // 01/0: strh, 01/1: ldrh, 10/1: ldrsb, 11/1: ldrsh
       d.s = immForm;
+      if (!immForm) d.imm = 0; // register offset, unshifted in A32
+      d.d = d.b + 1; // Rt2 of LDRD/STRD
       if ((k === K.Ldrd || k === K.Strd) && ((d.b & 1) || d.b === 14)) return mk(K.Undef, w);
       return d;
     }
@@ -282,11 +264,6 @@ export interface Arm32CpuOptions {
   vfp?: VfpUnit;
 }
 
-/** Hooks the T32 decoder installs (see t32 unit); absent until that unit is part of the build. */
-export interface ThumbUnit {
-  execute(cpu: Arm32Cpu, hw1: number, addr: number): void;
-}
-
 export class Arm32Cpu implements CpuApi {
   readonly index: number;
   readonly bus: Bus;
@@ -318,7 +295,6 @@ export class Arm32Cpu implements CpuApi {
   semihosting: SemihostingHost | null = null;
   onException: CpuApi['onException'] = null;
   singleStep = false;
-  thumbUnit: ThumbUnit | null = null;
 
   private irqLine = false;
   private fiqLine = false;
@@ -361,6 +337,7 @@ export class Arm32Cpu implements CpuApi {
     const prev = o.bus.onCodeWrite;
     o.bus.onCodeWrite = (page) => {
       this.pages.delete(page);
+      this.thumbPages.delete(page);
       if (page === this.fetchPpage) this.fetchGen = -1;
       prev?.(page);
     };
@@ -484,9 +461,17 @@ export class Arm32Cpu implements CpuApi {
       this.cur = pc;
       try {
         if (this.thumb) {
-          if (!this.thumbUnit) throw UndefinedInstruction.instance;
-          const hw1 = this.mem.fetch16(pc, this.mode === Mode.USR);
-          this.thumbUnit.execute(this, hw1, pc);
+          const d = this.fetchThumb(pc);
+          r[15] = (pc + d.size) | 0;
+          this.thumbWide = d.size === 4;
+          const it = this.it;
+          this.itBefore = it;
+          if (it & 0xf) {
+            // Inside an IT block the block's condition applies; ITSTATE advances after each instruction.
+            const pass = this.condPassed((it >>> 4) & 0xf);
+            this.it = (it & 7) === 0 ? 0 : (it & 0xe0) | ((it << 1) & 0x1f);
+            if (pass) this.exec(d);
+          } else if (d.cond === 14 || this.condPassed(d.cond)) this.exec(d);
         } else {
           const d = this.fetch(pc);
           r[15] = (pc + 4) | 0;
@@ -562,6 +547,33 @@ export class Arm32Cpu implements CpuApi {
     if (d === undefined) {
       d = decodeA32(this.mem.fetch32(pc, user === 1));
       this.fetchCache[idx] = d;
+    }
+    return d;
+  }
+
+  /** Thumb fetch and decode through the same per-page cache (one slot per halfword). */
+  private readonly thumbPages = new Map<number, (D | undefined)[]>();
+  private fetchThumb(pc: number): D {
+    const user = this.mode === Mode.USR;
+    const pa = this.mem.translate(pc, Access.Fetch, user);
+    const ppage = Math.floor(pa / 4096);
+    let page = this.thumbPages.get(ppage);
+    if (!page) {
+      page = new Array(2048);
+      this.thumbPages.set(ppage, page);
+      this.bus.markCode(ppage * 4096);
+    }
+    const idx = (pc >>> 1) & 2047;
+    let d = page[idx];
+    if (d === undefined) {
+      const hw1 = this.mem.fetch16(pc, user);
+      let hw2 = 0;
+      if (isT32Wide(hw1)) {
+        hw2 = this.mem.fetch16((pc + 2) >>> 0, user);
+        this.bus.markCode(this.mem.translate((pc + 2) >>> 0, Access.Fetch, user));
+      }
+      d = decodeT32(hw1, hw2);
+      page[idx] = d;
     }
     return d;
   }
@@ -740,11 +752,12 @@ export class Arm32Cpu implements CpuApi {
       case 12: res = a | b; break;
       case 13: res = b; break;
       case 14: res = a & ~b; break;
+      case 16: res = a | ~b; break; // ORN (Thumb)
       default: res = ~b; break;
     }
     res |= 0;
     if (op < 8 || op > 11) {
-      if (rd === 15) {
+      if (rd === 15 && op !== 16) {
         if (s) {
           // SUBS pc, lr, #imm and friends: exception return.
           this.exceptionReturn(res);
@@ -766,21 +779,38 @@ export class Arm32Cpu implements CpuApi {
   private exec(d: D): void {
     const r = this.r;
     switch (d.k) {
-      case K.DpImm: return this.dataProc(d.x, d.s, d.b, this.reg(d.a), d.imm, d.y);
+      case K.DpImm: return this.dataProc(d.x, d.itFlags ? this.itFlag() : d.s, d.b, this.reg(d.a), d.imm, d.y);
       case K.DpReg: {
         const { v, c } = this.shiftC(this.reg(d.c), d.y, d.imm, false);
-        return this.dataProc(d.x, d.s, d.b, this.reg(d.a), v, c);
+        return this.dataProc(d.x, d.itFlags ? this.itFlag() : d.s, d.b, this.reg(d.a), v, c);
       }
       case K.DpRegShift: {
         const { v, c } = this.shiftC(this.reg(d.c), d.y, r[d.d] & 0xff, true);
-        return this.dataProc(d.x, d.s, d.b, this.reg(d.a), v, c);
+        return this.dataProc(d.x, d.itFlags ? this.itFlag() : d.s, d.b, this.reg(d.a), v, c);
+      }
+      case K.It: this.it = d.imm; return;
+      case K.Adr: r[d.b] = (((this.cur + 4) & ~3) + d.imm) | 0; return;
+      case K.Cbz: if ((r[d.a] !== 0) === (d.x === 1)) r[15] = (this.cur + 4 + d.imm) | 0; return;
+      case K.Tb: {
+        const base = d.a === 15 ? this.cur + 4 : r[d.a] >>> 0;
+        const entry = d.x ? this.mem.read16((base + 2 * (r[d.c] >>> 0)) >>> 0, this.user) : this.mem.read8((base + (r[d.c] >>> 0)) >>> 0, this.user);
+        r[15] = (this.cur + 4 + 2 * entry) | 0;
+        return;
+      }
+      case K.BT: r[15] = (this.cur + 4 + d.imm) | 0; return;
+      case K.BlT: r[14] = (this.cur + 4) | 1; r[15] = (this.cur + 4 + d.imm) | 0; return;
+      case K.BlxT: r[14] = (this.cur + 4) | 1; this.thumb = 0; r[15] = (((this.cur + 4) & ~3) + d.imm) | 0; return;
+      case K.SubsPcLr: {
+        if (!this.privileged) throw UndefinedInstruction.instance;
+        this.exceptionReturn((r[14] - d.imm) >>> 0);
+        return;
       }
       case K.Movw: r[d.b] = d.imm; return;
       case K.Movt: r[d.b] = (r[d.b] & 0xffff) | (d.imm << 16); return;
       case K.Mul: {
         const res = Math.imul(r[d.d], r[d.c]) + (d.x === 1 ? r[d.b] : 0) | 0;
         r[d.a] = res;
-        if (d.s) { this.n = res >>> 31; this.z = res === 0 ? 1 : 0; }
+        if (d.itFlags ? this.itFlag() : d.s) { this.n = res >>> 31; this.z = res === 0 ? 1 : 0; }
         return;
       }
       case K.Mls: r[d.a] = (r[d.b] - Math.imul(r[d.d], r[d.c])) | 0; return;
@@ -823,7 +853,8 @@ export class Arm32Cpu implements CpuApi {
       case K.BlxImm: r[14] = (this.cur + 4) | 0; this.thumb = 1; r[15] = (this.cur + 8 + d.imm) | 0; return;
       case K.Mrs: {
         if (d.x) { if (!this.hasSpsr()) throw UndefinedInstruction.instance; r[d.b] = this.spsrs[BANK[this.mode]]; }
-        else r[d.b] = (this.getCpsr() & (this.privileged ? 0xffffffff : 0xf80f0000)) | 0;
+        // The execution-state bits (J, T, IT) read as zero.
+        else r[d.b] = (this.getCpsr() & ~0x0700fc20 & (this.privileged ? 0xffffffff : 0xf80f0000)) | 0;
         return;
       }
       case K.MsrReg: return this.msr(d.x, d.y, r[d.c]);
@@ -943,6 +974,12 @@ export class Arm32Cpu implements CpuApi {
       default: throw UndefinedInstruction.instance;
     }
   }
+
+  /** 16-bit Thumb data processing sets flags only outside an IT block (ITSTATE was advanced already). */
+  private itFlag(): number { return this.itActive ? 0 : 1; }
+  private get itActive(): boolean { return (this.itBefore & 0xf) !== 0; }
+  /** ITSTATE of the instruction being executed (before the run loop advanced it). */
+  private itBefore = 0;
 
   private hasSpsr(): boolean { return this.mode !== Mode.USR && this.mode !== Mode.SYS; }
 
@@ -1199,21 +1236,25 @@ export class Arm32Cpu implements CpuApi {
     const p = d.x >> 2, u = (d.x >> 1) & 1, w = d.x & 1;
     const unpriv = !p && w;
     const user = unpriv ? true : this.user;
-    const base = this.reg(d.a) >>> 0;
+    // Literal loads read Align(PC, 4) (a no-op in ARM state, where the PC is word-aligned).
+    const base = (d.a === 15 ? this.reg(15) & ~3 : this.reg(d.a)) >>> 0;
     const off = d.k === K.Ldr || d.k === K.Str ? d.imm : this.shiftValue(this.reg(d.c), d.y, d.imm);
     const offAddr = (u ? base + off : base - off) >>> 0;
-    const addr = p ? offAddr : base;
+    // Thumb's LDRT/STRT (d.d = 1) use offset addressing with no writeback.
+    const thumbUnpriv = unpriv && d.d === 1;
+    const addr = p || thumbUnpriv ? offAddr : base;
+    const writeBack = (!p || w) && !thumbUnpriv;
     const load = d.k === K.Ldr || d.k === K.LdrReg;
     if (load) {
       let v: number;
       if (d.s) v = this.mem.read8(addr, user);
       else v = this.mem.read32(addr, user);
-      if (!p || w) r[d.a] = offAddr | 0;
+      if (writeBack) r[d.a] = offAddr | 0;
       if (d.b === 15) this.bxWritePc(v); else r[d.b] = v | 0;
     } else {
-      const v = d.b === 15 ? this.cur + 8 : r[d.b];
+      const v = this.reg(d.b);
       if (d.s) this.mem.write8(addr, v, user); else this.mem.write32(addr, v, user);
-      if (!p || w) r[d.a] = offAddr | 0;
+      if (writeBack) r[d.a] = offAddr | 0;
     }
   }
 
@@ -1222,10 +1263,11 @@ export class Arm32Cpu implements CpuApi {
     const p = d.x >> 2, u = (d.x >> 1) & 1, w = d.x & 1;
     const unpriv = !p && w;
     const user = unpriv ? true : this.user;
-    const base = this.reg(d.a) >>> 0;
-    const off = d.s ? d.imm : r[d.c] >>> 0;
+    const base = (d.a === 15 ? this.reg(15) & ~3 : this.reg(d.a)) >>> 0;
+    const off = d.s ? d.imm : (r[d.c] << d.imm) >>> 0;
     const offAddr = (u ? base + off : base - off) >>> 0;
-    const addr = p ? offAddr : base;
+    const thumbUnpriv = unpriv && d.d === 1;
+    const addr = p || thumbUnpriv ? offAddr : base;
     let v = 0;
     switch (d.y) {
       case 2: this.mem.write16(addr, r[d.b], user); break; // strh
@@ -1234,28 +1276,31 @@ export class Arm32Cpu implements CpuApi {
       case 7: v = (this.mem.read16(addr, user) << 16) >> 16; break; // ldrsh
       default: throw UndefinedInstruction.instance;
     }
-    if (!p || w) r[d.a] = offAddr | 0;
+    if ((!p || w) && !thumbUnpriv) r[d.a] = offAddr | 0;
     if (d.y & 1) r[d.b] = v | 0;
   }
 
   private ldrdStrd(d: D): void {
     const r = this.r;
     const p = d.x >> 2, u = (d.x >> 1) & 1, w = d.x & 1;
-    if (!p && w) throw UndefinedInstruction.instance;
-    const base = this.reg(d.a) >>> 0;
+    // T32 (s = 2) writes back when W is set, post-indexing when P is clear; A32 has P=0,W=1 unallocated.
+    const t32 = d.s === 2;
+    if (!t32 && !p && w) throw UndefinedInstruction.instance;
+    const base = (d.a === 15 ? this.reg(15) & ~3 : this.reg(d.a)) >>> 0;
     const off = d.s ? d.imm : r[d.c] >>> 0;
     const offAddr = (u ? base + off : base - off) >>> 0;
     const addr = p ? offAddr : base;
+    const writeBack = t32 ? w === 1 : !p || w === 1;
     // LDRD/STRD need word alignment whatever SCTLR.A says (ARMv7 with U=1).
     this.mem.checkAlignment(addr, 4, d.k === K.Strd);
     if (d.k === K.Ldrd) {
       const lo = this.mem.read32(addr, this.user), hi = this.mem.read32((addr + 4) >>> 0, this.user);
-      if (!p || w) r[d.a] = offAddr | 0;
-      r[d.b] = lo | 0; r[d.b + 1] = hi | 0;
+      if (writeBack) r[d.a] = offAddr | 0;
+      r[d.b] = lo | 0; r[d.d] = hi | 0;
     } else {
       this.mem.write32(addr, r[d.b], this.user);
-      this.mem.write32((addr + 4) >>> 0, r[d.b + 1], this.user);
-      if (!p || w) r[d.a] = offAddr | 0;
+      this.mem.write32((addr + 4) >>> 0, r[d.d], this.user);
+      if (writeBack) r[d.a] = offAddr | 0;
     }
   }
 
@@ -1311,21 +1356,21 @@ export class Arm32Cpu implements CpuApi {
   }
 
   private ldrex(d: D): void {
-    const addr = this.reg(d.a) >>> 0;
+    const addr = (this.reg(d.a) + d.imm) >>> 0;
     const size = d.x;
     this.mem.checkAlignment(addr, size, false);
     const pa = this.mem.translate(addr, Access.Read, this.user);
     this.exclusive = pa;
     if (size === 8) {
       this.r[d.b] = this.exclusiveValue = this.mem.read32(addr, this.user) | 0;
-      this.r[d.b + 1] = this.exclusiveHigh = this.mem.read32((addr + 4) >>> 0, this.user) | 0;
+      this.r[d.d] = this.exclusiveHigh = this.mem.read32((addr + 4) >>> 0, this.user) | 0;
     } else {
       this.r[d.b] = this.exclusiveValue = (size === 4 ? this.mem.read32(addr, this.user) : size === 2 ? this.mem.read16(addr, this.user) : this.mem.read8(addr, this.user)) | 0;
     }
   }
 
   private strex(d: D): void {
-    const addr = this.reg(d.a) >>> 0;
+    const addr = (this.reg(d.a) + d.imm) >>> 0;
     const size = d.x;
     this.mem.checkAlignment(addr, size, true);
     const pa = this.mem.translate(addr, Access.Write, this.user);
@@ -1335,7 +1380,7 @@ export class Arm32Cpu implements CpuApi {
       this.r[d.b] = 1; this.exclusive = -1; return;
     }
     const v = this.r[d.c];
-    if (size === 8) { this.mem.write32(addr, v, this.user); this.mem.write32((addr + 4) >>> 0, this.r[d.c + 1], this.user); }
+    if (size === 8) { this.mem.write32(addr, v, this.user); this.mem.write32((addr + 4) >>> 0, this.r[d.d], this.user); }
     else if (size === 4) this.mem.write32(addr, v, this.user);
     else if (size === 2) this.mem.write16(addr, v, this.user);
     else this.mem.write8(addr, v, this.user);

@@ -57,7 +57,7 @@ class Cp15Registers implements Cp15 {
       case 0x0002: case 0x0003: case 0x0006: case 0x0007: return 0;
       case 0x0005: return this.mpidr >>> 0;
       case 0x0010: return 0x00001131; // ID_PFR0
-      case 0x0011: return 0x00011011; // ID_PFR1
+      case 0x0011: return 0x00010001; // ID_PFR1: no Security/Virtualization extensions visible (QEMU virt, no EL3) // ID_PFR1
       case 0x0012: return 0x02010555; // ID_DFR0
       case 0x0013: return 0;
       case 0x0014: return 0x10201105; // ID_MMFR0
