@@ -62,7 +62,7 @@ test('a segment outside RAM is refused with its address range', (t) => {
 test('guest output on stdout, exit status passed through, limits give status 124 (needs the core)', async (t) => {
   if (!haveGcc() || !haveQemu()) { if (process.env.CI) assert.fail('gcc/qemu missing'); t.skip('arm-linux-gnueabihf-gcc or qemu-system-arm not installed'); return; }
   if (!(await coreFactory())) { if (process.env.CI) assert.fail('core missing'); t.skip('the AArch32 core is not in the tree yet'); return; }
-  const [elf] = buildGuests(['probe']) as string[];
+  const [elf] = buildGuests(['gic']) as string[];
   const ref = runQemu(elf);
   const r = xenarm('--machine', 'virt', '--semihosting', '--stats', elf);
   assert.equal(r.stdout, ref.output);
