@@ -5,7 +5,7 @@
 import { readSync } from 'node:fs';
 import { Board, VIRT_RAM_BASE } from '../machine/board';
 import { readArmElf, ElfError } from '../machine/elf';
-import { loadCpuFactory, CoreMissingError } from '../machine/cpu-factory';
+import { cpuFactory } from '../machine/cpu-factory';
 import type { SemihostingHost } from '../machine/arm32/contracts';
 import type { Bus } from '../machine/bus';
 import { CliError, EXIT } from './errors';
@@ -83,14 +83,7 @@ export function loadImage(bus: Bus | null, ramBase: number, ramSize: number, o: 
 export async function runBareMetal(o: BareMetalOptions, io: BareMetalIo): Promise<BareMetalResult> {
   const ramSize = o.memoryMiB * 1024 * 1024;
   loadImage(null, VIRT_RAM_BASE, ramSize, o); // bad input is reported before anything else
-  let createCpu;
-  try {
-    createCpu = await loadCpuFactory();
-  } catch (e) {
-    if (e instanceof CoreMissingError) throw new CliError(`cannot run guests: ${e.message}`, EXIT.INTERNAL);
-    throw e;
-  }
-  const board = new Board({ createCpu, cpus: o.cpus, ramBase: VIRT_RAM_BASE, ramSize });
+  const board = new Board({ createCpu: cpuFactory, cpus: o.cpus, ramBase: VIRT_RAM_BASE, ramSize });
   const entry = loadImage(board.bus, VIRT_RAM_BASE, ramSize, o);
   const host: SemihostingHost = {
     write: (bytes, fd) => (fd === 2 ? io.stderr(bytes) : io.stdout(bytes)),

@@ -7,7 +7,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { Board, VIRT_RAM_BASE } from '../../src/machine/board';
-import { loadCpuFactory, CoreMissingError } from '../../src/machine/cpu-factory';
+import { cpuFactory } from '../../src/machine/cpu-factory';
 import { loadImage } from '../../src/cli/run-baremetal';
 import type { SemihostingHost } from '../../src/machine/arm32/contracts';
 import type { CpuFactory } from '../../src/machine/board';
@@ -54,18 +54,9 @@ export function runQemu(elf: string, opts: { timeoutMs?: number; extra?: string[
   }
 }
 
-let factory: CpuFactory | null | undefined;
-
-/** The real core's CPU factory, or null when the core is not in the tree yet. */
+/** The real core's CPU factory (null was "core not in the tree yet" while it was being written). */
 export async function coreFactory(): Promise<CpuFactory | null> {
-  if (factory !== undefined) return factory;
-  try {
-    factory = await loadCpuFactory();
-  } catch (e) {
-    if (!(e instanceof CoreMissingError)) throw e;
-    factory = null;
-  }
-  return factory;
+  return cpuFactory;
 }
 
 /** Runs an ELF on xenarm's virt board in-process (the same path as `xenarm run --machine virt --semihosting`). */

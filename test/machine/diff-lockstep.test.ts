@@ -41,7 +41,13 @@ export function parseQemuCpuLog(text: string): Uint32Array {
   let cur: number[] = [];
   for (let m = re.exec(text); m; m = re.exec(text)) {
     if (m[3] !== undefined) {
-      if (cur.length === 16) { out.push(...cur, parseInt(m[3], 16)); }
+      if (cur.length === 16) {
+        cur.push(parseInt(m[3], 16));
+        // QEMU logs a TB before an interrupt request can cancel it, so the same state can appear twice
+        // in a row without an instruction in between: keep one (xenarm's side skips repeats likewise).
+        const n = out.length;
+        if (!(n >= WORDS && cur.every((v, i) => out[n - WORDS + i] === v))) out.push(...cur);
+      }
       cur = [];
     } else {
       const i = Number(m[1]);
@@ -90,9 +96,15 @@ function lockstep(createCpu: CpuFactory, elf: string, ref: Uint32Array): string 
     }
     if (board.exitStatus !== null) return k === n - 1 ? null : `xenarm exited after ${k} instructions, QEMU traced ${n}`;
     prevPc = mine[15]; prevThumb = (mine[16] & 0x20) !== 0;
-    const r = board.run({ maxInstructions: 1 });
-    if (r.outcome === 'halted') { if (k + 1 >= n - 1) return null; return `xenarm exited after ${k + 1} instructions, QEMU traced ${n}`; }
-    if (r.outcome === 'stopped' && r.reason !== StopReason.Step) return `xenarm stopped (reason ${r.reason}) at instruction #${k}`;
+    // Step until the state changes (a branch-to-self leaves it unchanged, and QEMU's trace is deduplicated).
+    for (let same = 0; ; same++) {
+      const r = board.run({ maxInstructions: 1 });
+      if (r.outcome === 'halted') { if (k + 1 >= n - 1) return null; return `xenarm exited after ${k + 1} instructions, QEMU traced ${n}`; }
+      if (r.outcome === 'stopped' && r.reason !== StopReason.Step) return `xenarm stopped (reason ${r.reason}) at instruction #${k}`;
+      let changed = cpu.getCpsr() !== mine[16];
+      for (let i = 0; i < 16 && !changed; i++) changed = cpu.getReg(i) !== mine[i];
+      if (changed || same > 1000) break;
+    }
   }
   return null;
 }
