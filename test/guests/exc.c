@@ -122,9 +122,10 @@ int main(void) {
   write_cp15(0, c14, c2, 0, 5000);     /* CNTP_TVAL */
   write_cp15(0, c14, c2, 1, 1);        /* CNTP_CTL.ENABLE */
   show("cntp_ctl", read_cp15(0, c14, c2, 1) & 3);
-  __asm__ volatile("cpsie i" ::: "memory");
-  while (irqs == 0) __asm__ volatile("wfi");
-  __asm__ volatile("cpsid i" ::: "memory");
+  /* Wait with IRQs masked (WFI still wakes on a pending interrupt), then unmask at one known point, so
+     the instruction stream is the same whenever the timer fires (QEMU's timer runs on wall-clock time;
+     the lock-step test depends on this). */
+  while (irqs == 0) __asm__ volatile("wfi\n\tcpsie i\n\tnop\n\tcpsid i" ::: "memory");
   show("cntp_ctl_after", read_cp15(0, c14, c2, 1));
 
   /* SGIs to ourselves: target-list filter 2 (self), then list filter with our bit; priorities decide order. */
