@@ -483,7 +483,9 @@ export class Arm32Cpu implements CpuApi {
         if (this.trapStop) { this.trapStop = false; return StopReason.Requested; }
         if (this.halted) return StopReason.Halted;
         // A failed instruction fetch executed nothing: it does not count, and the step goes on at the vector.
-        if (e instanceof MemoryAbort && e.prefetch && !this.bkptAbort) continue;
+        // Except when the failing fetch was the prefetch-abort vector itself: that loop never retires
+        // an instruction, so each turn counts, or run() (and the board's round) would never end.
+        if (e instanceof MemoryAbort && e.prefetch && !this.bkptAbort && pc !== this.vectorAddress(ExceptionKind.PrefetchAbort)) continue;
         this.bkptAbort = false;
       }
       // Every instruction attempt counts, those that raise a synchronous exception included (as in
@@ -669,6 +671,12 @@ export class Arm32Cpu implements CpuApi {
     this.it = 0;
     const base = sctlr & (1 << 13) ? 0xffff0000 : this.cp15.vbar & ~31;
     this.r[15] = (base + kind * 4) | 0;
+  }
+
+  /** Address of an exception's vector: SCTLR.V selects the high vectors, else VBAR. */
+  private vectorAddress(kind: ExceptionKind): number {
+    const base = this.cp15.sctlr & (1 << 13) ? 0xffff0000 : this.cp15.vbar & ~31;
+    return (base + kind * 4) >>> 0;
   }
 
   /** Exception return: CPSR ← SPSR of the current mode, pc ← address (with interworking per the SPSR). */
