@@ -46,8 +46,8 @@ class Cp15Registers implements Cp15 {
   read(crn: number, opc1: number, crm: number, opc2: number, priv: boolean): number {
     const key = (crn << 12) | (opc1 << 8) | (crm << 4) | opc2;
     if (!priv) {
-      if (key === 0xd023) return this.tpidruro >>> 0;
-      if (key === 0xd022) return this.tpidrurw >>> 0;
+      if (key === 0xd003) return this.tpidruro >>> 0;
+      if (key === 0xd002) return this.tpidrurw >>> 0;
       if (crn === 14) return this.timerRead(key);
       throw UndefinedInstruction.instance;
     }
@@ -93,9 +93,9 @@ class Cp15Registers implements Cp15 {
       case 0xc000: return this.vbar >>> 0;
       case 0xd001: return this.contextidr >>> 0;
       case 0xd000: return 0; // FCSEIDR
-      case 0xd022: return this.tpidrurw >>> 0;
-      case 0xd023: return this.tpidruro >>> 0;
-      case 0xd024: return this.tpidrprw >>> 0;
+      case 0xd002: return this.tpidrurw >>> 0;
+      case 0xd003: return this.tpidruro >>> 0;
+      case 0xd004: return this.tpidrprw >>> 0;
       case 0xf400: return 0x2c000000; // CBAR
     }
     if (crn === 2 && opc1 === 0 && crm === 0) {
@@ -124,7 +124,7 @@ class Cp15Registers implements Cp15 {
   write(crn: number, opc1: number, crm: number, opc2: number, value: number, priv: boolean): void {
     const key = (crn << 12) | (opc1 << 8) | (crm << 4) | opc2;
     if (!priv) {
-      if (key === 0xd022) { this.tpidrurw = value; return; }
+      if (key === 0xd002) { this.tpidrurw = value; return; }
       if (key === 0x7054 || key === 0x70a4 || key === 0x70a5) return; // CP15ISB/DSB/DMB
       throw UndefinedInstruction.instance;
     }
@@ -150,9 +150,9 @@ class Cp15Registers implements Cp15 {
       case 0xc000: this.vbar = value & ~31; return;
       case 0xd001: this.contextidr = value; this.changed(); return;
       case 0xd000: return;
-      case 0xd022: this.tpidrurw = value; return;
-      case 0xd023: this.tpidruro = value; return;
-      case 0xd024: this.tpidrprw = value; return;
+      case 0xd002: this.tpidrurw = value; return;
+      case 0xd003: this.tpidruro = value; return;
+      case 0xd004: this.tpidrprw = value; return;
       case 0xe000: return; // CNTFRQ is written by firmware only; ignored here
       case 0xe010: t.kctl = value; return;
       case 0xe020: t.pCval = this.counter() + (value | 0); this.onTimerChange(); return;
