@@ -48,7 +48,7 @@ class Cp15Registers implements Cp15 {
     if (!priv) {
       if (key === 0xd003) return this.tpidruro >>> 0;
       if (key === 0xd002) return this.tpidrurw >>> 0;
-      if (crn === 14) return this.timerRead(key);
+      if (crn === 14 && this.pl0Timer(key)) return this.timerRead(key);
       throw UndefinedInstruction.instance;
     }
     switch (key) {
@@ -108,6 +108,23 @@ class Cp15Registers implements Cp15 {
     throw UndefinedInstruction.instance;
   }
 
+  /**
+   * Whether CNTKCTL lets PL0 reach a c14 register (ARM ARM B4.1.26 CNTKCTL; QEMU gt_*_access):
+   * CNTFRQ if PL0PCTEN or PL0VCTEN, CNTP_* if PL0PTEN (bit 9), CNTV_* if PL0VTEN (bit 8).
+   */
+  private pl0Timer(key: number): boolean {
+    const k = this.timer.kctl;
+    if (key === 0xe000) return (k & 3) !== 0;
+    if ((key & 0xfff0) === 0xe020) return (k & 0x200) !== 0;
+    if ((key & 0xfff0) === 0xe030) return (k & 0x100) !== 0;
+    return false;
+  }
+
+  /** The same for the 64-bit c14 registers by opc1: CNTPCT, CNTVCT, CNTP_CVAL, CNTV_CVAL. */
+  private pl0Timer64(opc1: number): boolean {
+    return opc1 <= 3 && ((this.timer.kctl >>> [0, 1, 9, 8][opc1]) & 1) === 1;
+  }
+
   private timerRead(key: number): number {
     const t = this.timer;
     switch (key) {
@@ -126,7 +143,8 @@ class Cp15Registers implements Cp15 {
     if (!priv) {
       if (key === 0xd002) { this.tpidrurw = value; return; }
       if (key === 0x7054 || key === 0x70a4 || key === 0x70a5) return; // CP15ISB/DSB/DMB
-      throw UndefinedInstruction.instance;
+      // Timer registers CNTKCTL opens to PL0 are written by the PL1 code below; CNTFRQ never is.
+      if (!(crn === 14 && key !== 0xe000 && this.pl0Timer(key))) throw UndefinedInstruction.instance;
     }
     const t = this.timer;
     switch (key) {
@@ -189,10 +207,10 @@ class Cp15Registers implements Cp15 {
   read64(opc1: number, crm: number, priv: boolean): [number, number] {
     const t = this.timer;
     if (crm === 14) {
+      if (!priv && !this.pl0Timer64(opc1)) throw UndefinedInstruction.instance;
       const now = this.counter();
       const split = (v: number): [number, number] => [v % 0x100000000 >>> 0, Math.floor(v / 0x100000000) >>> 0];
       if (opc1 === 0 || opc1 === 1) return split(now);
-      if (!priv) throw UndefinedInstruction.instance;
       if (opc1 === 2) return split(t.pCval);
       if (opc1 === 3) return split(t.vCval);
     }
@@ -204,7 +222,7 @@ class Cp15Registers implements Cp15 {
   }
 
   write64(opc1: number, crm: number, low: number, high: number, priv: boolean): void {
-    if (!priv) throw UndefinedInstruction.instance;
+    if (!priv && !(crm === 14 && opc1 >= 2 && this.pl0Timer64(opc1))) throw UndefinedInstruction.instance;
     const t = this.timer;
     const v = high * 0x100000000 + (low >>> 0);
     if (crm === 14 && opc1 === 2) { t.pCval = v; this.onTimerChange(); return; }

@@ -39,3 +39,22 @@ test('PL0: thread ID registers allowed as the architecture says, the rest UNDEFI
   assert.throws(() => cp.read(13, 0, 0, 4, false), (e) => e instanceof UndefinedInstruction); // TPIDRPRW
   assert.doesNotThrow(() => cp.write(7, 0, 10, 5, 0, false)); // CP15DMB is allowed at PL0
 });
+
+test('PL0 timer access is gated by CNTKCTL (B4.1.26: PL0PCTEN 0, PL0VCTEN 1, PL0VTEN 8, PL0PTEN 9)', () => {
+  const cp = cp15();
+  const undef = (e: unknown) => e instanceof UndefinedInstruction;
+  assert.throws(() => cp.read(14, 0, 0, 0, false), undef);   // CNTFRQ
+  assert.throws(() => cp.read64(0, 14, false), undef);       // CNTPCT
+  assert.throws(() => cp.read(14, 0, 2, 1, false), undef);   // CNTP_CTL
+  assert.throws(() => cp.read(14, 0, 1, 0, false), undef);   // CNTKCTL is never PL0
+  cp.write(14, 0, 1, 0, 0x2, true);                          // PL0VCTEN
+  assert.equal(cp.read(14, 0, 0, 0, false), 62_500_000);
+  assert.doesNotThrow(() => cp.read64(1, 14, false));        // CNTVCT
+  assert.throws(() => cp.read64(0, 14, false), undef);       // CNTPCT still closed
+  assert.throws(() => cp.write(14, 0, 3, 1, 1, false), undef); // CNTV_CTL closed
+  cp.write(14, 0, 1, 0, 0x100, true);                        // PL0VTEN only
+  cp.write(14, 0, 3, 1, 1, false);
+  assert.equal(cp.read(14, 0, 3, 1, true) & 1, 1);
+  assert.throws(() => cp.write(14, 0, 2, 1, 1, false), undef); // physical timer still closed
+  assert.throws(() => cp.write(14, 0, 0, 0, 1, false), undef); // CNTFRQ never written at PL0
+});
