@@ -10,7 +10,8 @@ import { haveQemu, unavailable, runQemu, runXenarmCli, coreFactory, firstDiffere
 const names: string[] = (process.env.XENARM_GUESTS?.split(',') ?? guestNames()) as string[];
 
 for (const name of names) {
-  test(`guest ${name}: same output as QEMU`, async (t) => {
+  // The vfp guest stays a visible TODO until VFP arithmetic is implemented (issue 2).
+  test(`guest ${name}: same output as QEMU`, { todo: name === 'vfp' ? 'VFP arithmetic is not implemented yet (issue 2)' : undefined }, async (t) => {
     if (!haveGcc()) return unavailable(t, 'arm-linux-gnueabihf-gcc not installed');
     if (!haveQemu()) return unavailable(t, 'qemu-system-arm not installed');
     const createCpu = await coreFactory();

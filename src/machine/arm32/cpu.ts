@@ -855,7 +855,7 @@ export class Arm32Cpu implements CpuApi {
       }
       case K.Bx: return this.bxWritePc(this.reg(d.c));
       case K.Bxj: return this.bxWritePc(this.reg(d.c));
-      case K.Blx: { const t = this.reg(d.c); r[14] = (this.cur + 4) | 0; return this.bxWritePc(t); }
+      case K.Blx: { const t = this.reg(d.c); r[14] = this.thumb ? (this.cur + d.size) | 1 : (this.cur + 4) | 0; return this.bxWritePc(t); }
       case K.B: r[15] = (this.cur + 8 + d.imm) | 0; return;
       case K.Bl: r[14] = (this.cur + 4) | 0; r[15] = (this.cur + 8 + d.imm) | 0; return;
       case K.BlxImm: r[14] = (this.cur + 4) | 0; this.thumb = 1; r[15] = (this.cur + 8 + d.imm) | 0; return;
