@@ -5,9 +5,7 @@ import { CliError, EXIT } from './errors';
 type Command = { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> };
 
 const commands: Record<string, Command> = {
-  run: { summary: 'boot a guest (dom0 under the embedded Xen, or bare metal with --machine virt)', load: () => import('./cmd-run') },
-  dt: { summary: 'print the device tree a guest would receive, as DTS', load: () => import('./cmd-dt') },
-  dtc: { summary: 'device-tree compiler, compatible with dtc', load: () => import('./cmd-dtc') },
+  run: { summary: 'boot a guest (bare metal with --machine virt; dom0 under the embedded Xen once that layer lands)', load: () => import('./cmd-run') },
   initramfs: { summary: 'build a gzip-compressed newc cpio initramfs', load: () => import('./cmd-initramfs') },
   demo: { summary: 'boot the bundled example guest headless and show what xenarm sees', load: () => import('./cmd-demo') },
 };

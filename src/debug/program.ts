@@ -281,11 +281,11 @@ export class ProgramInfo {
         if (!c) return undefined;
         hw2 = c[0] | (c[1] << 8);
       }
-      return disassembleT32(hw1, hw2, address);
+      return disassembleT32(hw1, hw2, address, 0, (a) => this.symbolize(a));
     }
     const b = this.readCode(address, 4);
     if (!b) return undefined;
-    return disassembleA32((b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)) >>> 0, address);
+    return disassembleA32((b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)) >>> 0, address, (a) => this.symbolize(a));
   }
 
   /** The location in effect just before `address` (the row that precedes it). */
