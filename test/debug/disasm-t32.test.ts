@@ -8,17 +8,11 @@ import { mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { disassembleT32 } from '../../src/debug/disasm/t32';
+import { requireTools, CROSS } from '../support/tools';
 import { armhfPackage } from '../support/debian';
 
-const AS = 'arm-linux-gnueabihf-as', GCC = 'arm-linux-gnueabihf-gcc', OBJDUMP = 'arm-linux-gnueabihf-objdump';
-const have = (cmd: string) => spawnSync(cmd, ['--version']).status === 0;
-
-function tools(t: { skip(msg: string): void }): boolean {
-  if ([AS, GCC, OBJDUMP].every(have)) return true;
-  if (process.env.CI) assert.fail('the ARM cross toolchain is not installed (CI must have it)');
-  t.skip('binutils-arm-linux-gnueabihf not installed: skipping the comparison with objdump');
-  return false;
-}
+const AS = CROSS.as, GCC = CROSS.gcc, OBJDUMP = CROSS.objdump;
+const tools = (t: { skip(msg: string): void }) => requireTools(t, [AS, GCC, OBJDUMP], 'gcc-arm-linux-gnueabihf, binutils-arm-linux-gnueabihf');
 
 const stripSymbols = (text: string) => text.replace(/ <(?!UNPREDICTABLE|UNDEFINED)[^>]*>/g, '').trimEnd();
 

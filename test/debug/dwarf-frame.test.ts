@@ -7,16 +7,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeFrames, rowAt, type RegRule, type CfaRule, type Fde } from '../../src/debug/dwarf/frame';
+import { requireTools, CROSS } from '../support/tools';
 
-const GCC = 'arm-linux-gnueabihf-gcc', READELF = 'arm-linux-gnueabihf-readelf', OBJCOPY = 'arm-linux-gnueabihf-objcopy';
-const have = (cmd: string) => spawnSync(cmd, ['--version']).status === 0;
-
-function tools(t: { skip(msg: string): void }): boolean {
-  if ([GCC, READELF, OBJCOPY].every(have)) return true;
-  if (process.env.CI) assert.fail('the ARM cross toolchain is not installed (CI must have it)');
-  t.skip('gcc-arm-linux-gnueabihf not installed: skipping the comparison with readelf');
-  return false;
-}
+const GCC = CROSS.gcc, READELF = CROSS.readelf, OBJCOPY = CROSS.objcopy;
+const tools = (t: { skip(msg: string): void }) => requireTools(t, [GCC, READELF, OBJCOPY], 'gcc-arm-linux-gnueabihf');
 
 const cfaText = (c: CfaRule) => (c.kind === 'regOffset' ? `r${c.reg}+${c.offset}` : 'exp');
 function ruleText(r: RegRule | undefined): string {

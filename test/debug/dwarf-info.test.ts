@@ -4,27 +4,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeInfo, walk, pcRange, attr, DW_AT, DW_TAG, type Die } from '../../src/debug/dwarf/info';
 import { tagName, attrName } from '../../src/debug/dwarf/constants';
+import { requireTools, dumpSection, CROSS } from '../support/tools';
 
-const GCC = 'arm-linux-gnueabihf-gcc', READELF = 'arm-linux-gnueabihf-readelf', OBJCOPY = 'arm-linux-gnueabihf-objcopy';
-const have = (cmd: string) => spawnSync(cmd, ['--version']).status === 0;
-
-function tools(t: { skip(msg: string): void }): boolean {
-  if ([GCC, READELF, OBJCOPY].every(have)) return true;
-  if (process.env.CI) assert.fail('the ARM cross toolchain is not installed (CI must have it)');
-  t.skip('gcc-arm-linux-gnueabihf not installed: skipping the comparison with readelf');
-  return false;
-}
-
-function section(elf: string, name: string, dir: string): Uint8Array | undefined {
-  const out = join(dir, name.replace(/\W/g, '_'));
-  const r = spawnSync(OBJCOPY, ['--dump-section', `${name}=${out}`, elf, join(dir, 'scratch.elf')]);
-  return r.status === 0 && existsSync(out) ? new Uint8Array(readFileSync(out)) : undefined;
-}
+const GCC = CROSS.gcc, READELF = CROSS.readelf;
+const tools = (t: { skip(msg: string): void }) => requireTools(t, [GCC, READELF, CROSS.objcopy], 'gcc-arm-linux-gnueabihf');
+const section = dumpSection;
 
 /** readelf's view: one line per DIE "depth offset tag", then one per attribute "name=value". */
 function readelfView(elf: string): string[] {

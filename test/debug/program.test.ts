@@ -8,17 +8,11 @@ import { tmpdir } from 'node:os';
 import { join, basename } from 'node:path';
 import { readArmElf } from '../../src/machine/elf';
 import { ProgramInfo } from '../../src/debug/program';
+import { requireTools, CROSS } from '../support/tools';
 
-const GCC = 'arm-linux-gnueabihf-gcc', ADDR2LINE = 'arm-linux-gnueabihf-addr2line', GDB = 'gdb-multiarch';
-const have = (cmd: string) => spawnSync(cmd, ['--version']).status === 0;
-
-function tools(t: { skip(msg: string): void }, needGdb = false): boolean {
-  const need = needGdb ? [GCC, ADDR2LINE, GDB] : [GCC, ADDR2LINE];
-  if (need.every(have)) return true;
-  if (process.env.CI) assert.fail(`${need.join(', ')} must be installed in CI`);
-  t.skip(`${need.filter((c) => !have(c)).join(', ')} not installed: skipping the comparison`);
-  return false;
-}
+const GCC = CROSS.gcc, ADDR2LINE = CROSS.addr2line, GDB = 'gdb-multiarch';
+const tools = (t: { skip(msg: string): void }, needGdb = false) =>
+  requireTools(t, needGdb ? [GCC, ADDR2LINE, GDB] : [GCC, ADDR2LINE], needGdb ? 'gcc-arm-linux-gnueabihf, gdb-multiarch' : 'gcc-arm-linux-gnueabihf');
 
 function build(flags: string[]): { elf: string; info: ProgramInfo } {
   const dir = mkdtempSync(join(tmpdir(), 'xenarm-prog-'));
