@@ -1373,7 +1373,7 @@ export class Arm32Cpu implements CpuApi {
       this.r[d.b] = this.exclusiveValue = this.mem.read32(addr, this.user) | 0;
       this.r[d.d] = this.exclusiveHigh = this.mem.read32((addr + 4) >>> 0, this.user) | 0;
     } else {
-      this.r[d.b] = this.exclusiveValue = (size === 4 ? this.mem.read32(addr, this.user) : size === 2 ? this.mem.read16(addr, this.user) : this.mem.read8(addr, this.user)) | 0;
+      this.r[d.b] = this.exclusiveValue = this.readSized(addr, size);
     }
   }
 
@@ -1382,7 +1382,7 @@ export class Arm32Cpu implements CpuApi {
     const size = d.x;
     this.mem.checkAlignment(addr, size, true);
     const pa = this.mem.translate(addr, Access.Write, this.user);
-    const current = size === 8 ? this.mem.read32(addr, this.user) | 0 : (size === 4 ? this.mem.read32(addr, this.user) : size === 2 ? this.mem.read16(addr, this.user) : this.mem.read8(addr, this.user)) | 0;
+    const current = this.readSized(addr, size === 8 ? 4 : size);
     const currentHigh = size === 8 ? this.mem.read32((addr + 4) >>> 0, this.user) | 0 : 0;
     if (this.exclusive !== pa || current !== this.exclusiveValue || (size === 8 && currentHigh !== this.exclusiveHigh)) {
       this.r[d.b] = 1; this.exclusive = -1; return;
@@ -1394,6 +1394,11 @@ export class Arm32Cpu implements CpuApi {
     else this.mem.write8(addr, v, this.user);
     this.r[d.b] = 0;
     this.exclusive = -1;
+  }
+
+  /** A 1-, 2- or 4-byte read for the exclusive instructions, as a signed 32-bit value. */
+  private readSized(addr: number, size: number): number {
+    return (size === 4 ? this.mem.read32(addr, this.user) : size === 2 ? this.mem.read16(addr, this.user) : this.mem.read8(addr, this.user)) | 0;
   }
 
   /** For the T32 unit: clear the local monitor (exception return, CLREX). */
