@@ -713,23 +713,45 @@ export class Arm32Cpu implements CpuApi {
 
   private get user(): boolean { return this.mode === Mode.USR; }
 
-  private shiftC(value: number, type: number, amount: number, regShift: boolean): { v: number; c: number } {
+  /** Carry out of the last shiftC (kept in a field so the hot path allocates nothing). */
+  private shc = 0;
+
+  /** Shifter operand: returns the value, leaves the carry out in `shc`. */
+  private shiftC(value: number, type: number, amount: number, regShift: boolean): number {
     value >>>= 0;
     if (regShift) {
       amount &= 0xff;
-      if (amount === 0) return { v: value, c: this.c };
+      if (amount === 0) { this.shc = this.c; return value; }
       switch (type) {
-        case 0: return amount < 32 ? { v: (value << amount) >>> 0, c: (value >>> (32 - amount)) & 1 } : { v: 0, c: amount === 32 ? value & 1 : 0 };
-        case 1: return amount < 32 ? { v: value >>> amount, c: (value >>> (amount - 1)) & 1 } : { v: 0, c: amount === 32 ? value >>> 31 : 0 };
-        case 2: return amount < 32 ? { v: (value >> amount) >>> 0, c: (value >>> (amount - 1)) & 1 } : { v: (value >> 31) >>> 0, c: value >>> 31 };
-        default: { const a = amount & 31; return a === 0 ? { v: value, c: value >>> 31 } : { v: ror(value, a), c: (value >>> (a - 1)) & 1 }; }
+        case 0:
+          if (amount < 32) { this.shc = (value >>> (32 - amount)) & 1; return (value << amount) >>> 0; }
+          this.shc = amount === 32 ? value & 1 : 0; return 0;
+        case 1:
+          if (amount < 32) { this.shc = (value >>> (amount - 1)) & 1; return value >>> amount; }
+          this.shc = amount === 32 ? value >>> 31 : 0; return 0;
+        case 2:
+          if (amount < 32) { this.shc = (value >>> (amount - 1)) & 1; return (value >> amount) >>> 0; }
+          this.shc = value >>> 31; return (value >> 31) >>> 0;
+        default: {
+          const a = amount & 31;
+          if (a === 0) { this.shc = value >>> 31; return value; }
+          this.shc = (value >>> (a - 1)) & 1; return ror(value, a);
+        }
       }
     }
     switch (type) {
-      case 0: return amount === 0 ? { v: value, c: this.c } : { v: (value << amount) >>> 0, c: (value >>> (32 - amount)) & 1 };
-      case 1: return amount === 0 ? { v: 0, c: value >>> 31 } : { v: value >>> amount, c: (value >>> (amount - 1)) & 1 };
-      case 2: return amount === 0 ? { v: (value >> 31) >>> 0, c: value >>> 31 } : { v: (value >> amount) >>> 0, c: (value >>> (amount - 1)) & 1 };
-      default: return amount === 0 ? { v: ((this.c << 31) | (value >>> 1)) >>> 0, c: value & 1 } : { v: ror(value, amount), c: (value >>> (amount - 1)) & 1 };
+      case 0:
+        if (amount === 0) { this.shc = this.c; return value; }
+        this.shc = (value >>> (32 - amount)) & 1; return (value << amount) >>> 0;
+      case 1:
+        if (amount === 0) { this.shc = value >>> 31; return 0; }
+        this.shc = (value >>> (amount - 1)) & 1; return value >>> amount;
+      case 2:
+        if (amount === 0) { this.shc = value >>> 31; return (value >> 31) >>> 0; }
+        this.shc = (value >>> (amount - 1)) & 1; return (value >> amount) >>> 0;
+      default:
+        if (amount === 0) { this.shc = value & 1; return ((this.c << 31) | (value >>> 1)) >>> 0; }
+        this.shc = (value >>> (amount - 1)) & 1; return ror(value, amount);
     }
   }
 
@@ -789,12 +811,12 @@ export class Arm32Cpu implements CpuApi {
     switch (d.k) {
       case K.DpImm: return this.dataProc(d.x, d.itFlags ? this.itFlag() : d.s, d.b, this.reg(d.a), d.imm, d.y);
       case K.DpReg: {
-        const { v, c } = this.shiftC(this.reg(d.c), d.y, d.imm, false);
-        return this.dataProc(d.x, d.itFlags ? this.itFlag() : d.s, d.b, this.reg(d.a), v, c);
+        const v = this.shiftC(this.reg(d.c), d.y, d.imm, false);
+        return this.dataProc(d.x, d.itFlags ? this.itFlag() : d.s, d.b, this.reg(d.a), v, this.shc);
       }
       case K.DpRegShift: {
-        const { v, c } = this.shiftC(this.reg(d.c), d.y, r[d.d] & 0xff, true);
-        return this.dataProc(d.x, d.itFlags ? this.itFlag() : d.s, d.b, this.reg(d.a), v, c);
+        const v = this.shiftC(this.reg(d.c), d.y, r[d.d] & 0xff, true);
+        return this.dataProc(d.x, d.itFlags ? this.itFlag() : d.s, d.b, this.reg(d.a), v, this.shc);
       }
       case K.It: this.it = d.imm; return;
       case K.Adr: r[d.b] = (((this.cur + 4) & ~3) + d.imm) | 0; return;
