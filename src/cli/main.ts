@@ -7,6 +7,8 @@ type Command = { summary: string; load: () => Promise<{ run(args: string[]): Pro
 const commands: Record<string, Command> = {
   run: { summary: 'boot a guest (bare metal with --machine virt; dom0 under the embedded Xen once that layer lands)', load: () => import('./cmd-run') },
   initramfs: { summary: 'build a gzip-compressed newc cpio initramfs', load: () => import('./cmd-initramfs') },
+  dtc: { summary: 'compile and decompile device trees (dtc-compatible)', load: () => import('./cmd-dtc') },
+  dt: { summary: 'print the device tree a guest would receive from the dom0 builder', load: () => import('./cmd-dt') },
   demo: { summary: 'boot the bundled example guest headless and show what xenarm sees', load: () => import('./cmd-demo') },
 };
 
