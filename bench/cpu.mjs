@@ -31,7 +31,7 @@ function time(cmd, args) {
 const rows = [];
 for (const g of guests) {
   const elf = buildOne(`bench-${g}.elf`, [join(root, 'test', 'guests', 'bench', `${g}.c`)], ['-marm']);
-  const q = time('qemu-system-arm', ['-M', 'virt', '-cpu', 'cortex-a15', '-nographic', '-semihosting', '-kernel', elf]);
+  const q = time('qemu-system-arm', ['-M', 'virt', '-cpu', 'cortex-a15', '-nographic', '-nic', 'none', '-semihosting', '-kernel', elf]);
   const x = time(process.execPath, [cli, 'run', '--machine', 'virt', '--semihosting', '--stats', elf]);
   const m = /(\d+) instructions/.exec(x.err ?? '');
   rows.push({ g, q: q.seconds, x: x.seconds, n: m ? Number(m[1]) : NaN, xerr: Number.isNaN(x.seconds) ? (x.err ?? '').trim().split('\n')[0] : '', same: Number.isNaN(x.seconds) ? null : q.err.replace(/^qemu-system-arm:.*\n/gm, '') === x.out });

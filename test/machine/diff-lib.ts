@@ -42,7 +42,7 @@ export function runQemu(elf: string, opts: { timeoutMs?: number; extra?: string[
   const dir = mkdtempSync(join(tmpdir(), 'xenarm-qemu-'));
   try {
     const out = join(dir, 'semihosting.txt');
-    const r = spawnSync(QEMU, ['-M', 'virt', '-cpu', 'cortex-a15', '-display', 'none', '-monitor', 'none', '-serial', 'none',
+    const r = spawnSync(QEMU, ['-M', 'virt', '-cpu', 'cortex-a15', '-nic', 'none', '-display', 'none', '-monitor', 'none', '-serial', 'none',
       '-chardev', `file,id=sh0,path=${out}`, '-semihosting-config', 'enable=on,target=native,chardev=sh0',
       '-m', `${GUEST_RAM_MIB}`, ...(opts.extra ?? []), '-kernel', elf], { encoding: 'utf8', timeout: opts.timeoutMs ?? 60000 });
     let output = '';
