@@ -1,0 +1,71 @@
+// memory_op (12): add_to_physmap for the shared-info page and grant-table frames, remove_from_physmap,
+// and the reservation queries. dom0 here owns exactly its RAM bank: nothing to balloon from.
+import { DOMID_SELF, E, MAPSPACE_NAMES, MEMOP_NAMES, PAGE_SIZE } from './abi';
+import { hex, type CallContext } from './hypercall-context';
+
+const MEMOP_CMD_MASK = 0x3f;
+const XENMAPIDX_grant_table_status = 0x80000000;
+
+/** domid values that name dom0 itself. */
+export function isSelf(domid: number): boolean { return domid === DOMID_SELF || domid === 0; }
+
+export function memoryOp(ctx: CallContext, [cmdArg, arg]: number[]): number {
+  const { dom, mem, decoded } = ctx;
+  const cmd = cmdArg & MEMOP_CMD_MASK;
+  decoded.cmd = MEMOP_NAMES[cmd] ?? `unknown(${cmd})`;
+  switch (cmd) {
+    case 7: { // add_to_physmap {u16 domid, u16 size, u32 space, u64 idx, u64 gpfn}
+      const domid = mem.u16(arg), space = mem.u32(arg + 4), idx = mem.u64(arg + 8), gpfn = mem.u64(arg + 16);
+      Object.assign(decoded, { domid: hex(domid), space: MAPSPACE_NAMES[space] ?? space, idx, gpfn: hex(gpfn) });
+      if (!isSelf(domid)) return E.SRCH;
+      if (gpfn * PAGE_SIZE >= 0x100000000) return E.INVAL; // beyond a 32-bit guest's physical space (no LPAE RAM above 4 GiB here)
+      switch (space) {
+        case 0:
+          if (idx !== 0) return E.INVAL;
+          dom.mapSharedInfo(gpfn);
+          return 0;
+        case 1: {
+          if (idx & XENMAPIDX_grant_table_status) return E.INVAL; // v1 tables have no status frames
+          if (idx >= dom.grant.maxFrames || !dom.grant.grow(idx + 1)) return E.INVAL;
+          dom.grant.map(idx, gpfn);
+          return 0;
+        }
+        case 2: case 3: case 5:
+          // Moving RAM frames or mapping MMIO: dom0 is direct-mapped here and owns no other frames.
+          return E.INVAL;
+        default: return E.NOSYS;
+      }
+    }
+    case 15: { // remove_from_physmap {u16 domid, u64 gpfn}
+      const domid = mem.u16(arg), gpfn = mem.u64(arg + 8);
+      Object.assign(decoded, { domid: hex(domid), gpfn: hex(gpfn) });
+      if (!isSelf(domid)) return E.SRCH;
+      dom.unmapGfn(gpfn);
+      return 0;
+    }
+    case 2: return dom.ramEndPfn - 1; // maximum_ram_page
+    case 3: case 4: { // current/maximum_reservation(domid_t *)
+      const domid = mem.u16(arg);
+      decoded.domid = hex(domid);
+      if (!isSelf(domid)) return E.SRCH;
+      return dom.ramPages;
+    }
+    case 14: { // maximum_gpfn(domid_t *)
+      const domid = mem.u16(arg);
+      decoded.domid = hex(domid);
+      if (!isSelf(domid)) return E.SRCH;
+      return dom.ramEndPfn - 1;
+    }
+    case 0: case 1: case 6: { // {handle extent_start, u64 nr_extents, u32 extent_order, u32 mem_flags, u16 domid}
+      const nr = mem.u64(arg + 8), order = mem.u32(arg + 16), domid = mem.u16(arg + 24);
+      const start = cmdArg >>> 6;
+      Object.assign(decoded, { nr_extents: nr, extent_order: order, domid: hex(domid) });
+      if (!isSelf(domid)) return E.SRCH;
+      if (order > 18) return E.INVAL;
+      // decrease: the frames are handed back (the memory stays, nothing else can use it);
+      // increase/populate: there is no free memory beyond dom0's bank, so nothing is done.
+      return cmd === 1 ? Math.max(nr, start) : start;
+    }
+    default: return E.NOSYS;
+  }
+}

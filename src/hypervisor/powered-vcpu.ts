@@ -1,0 +1,53 @@
+// A vCPU with a power state (PSCI CPU_ON / CPU_OFF). The board runs every vCPU that is not idle; a
+// powered-off vCPU must not run at all and must not stop the board from skipping ahead, so this wrapper
+// reports it idle and runs nothing while it is off. Everything else goes straight to the core.
+import type { CpuApi, ExceptionKind, StopReason } from '../machine/arm32/contracts';
+
+const IDLE = 1 as StopReason; // StopReason.Idle (const enum value; kept literal so this file has no runtime import)
+
+export class PoweredVcpu implements CpuApi {
+  online: boolean;
+
+  constructor(readonly inner: CpuApi, online: boolean) {
+    this.online = online;
+  }
+
+  get index() { return this.inner.index; }
+  get bus() { return this.inner.bus; }
+  get mem() { return this.inner.mem; }
+  get cp15() { return this.inner.cp15; }
+  get vfp() { return this.inner.vfp; }
+  get icount() { return this.inner.icount; }
+  set icount(v: number) { this.inner.icount = v; }
+  get timeBase() { return this.inner.timeBase; }
+  set timeBase(v: number) { this.inner.timeBase = v; }
+  get idle() { return !this.online || this.inner.idle; }
+  get onHvc() { return this.inner.onHvc; }
+  set onHvc(h) { this.inner.onHvc = h; }
+  get onSmc() { return this.inner.onSmc; }
+  set onSmc(h) { this.inner.onSmc = h; }
+  get semihosting() { return this.inner.semihosting; }
+  set semihosting(h) { this.inner.semihosting = h; }
+  get onException() { return this.inner.onException; }
+  set onException(h) { this.inner.onException = h; }
+  get singleStep() { return this.inner.singleStep; }
+  set singleStep(v: boolean) { this.inner.singleStep = v; }
+
+  getReg(n: number) { return this.inner.getReg(n); }
+  setReg(n: number, v: number) { this.inner.setReg(n, v); }
+  getCpsr() { return this.inner.getCpsr(); }
+  setCpsr(v: number) { this.inner.setCpsr(v); }
+  getBanked(mode: number, n: number) { return this.inner.getBanked(mode, n); }
+  setBanked(mode: number, n: number, v: number) { this.inner.setBanked(mode, n, v); }
+  getSpsr(mode: number) { return this.inner.getSpsr(mode); }
+  setSpsr(mode: number, v: number) { this.inner.setSpsr(mode, v); }
+  setIrqLine(level: boolean) { this.inner.setIrqLine(level); }
+  setFiqLine(level: boolean) { this.inner.setFiqLine(level); }
+  signalEvent() { this.inner.signalEvent(); }
+  run(budget: number): StopReason { return this.online ? this.inner.run(budget) : IDLE; }
+  requestStop() { this.inner.requestStop(); }
+  reset(entry: number) { this.inner.reset(entry); }
+  takeException(kind: ExceptionKind) { this.inner.takeException(kind); }
+  addBreakpoint(va: number) { this.inner.addBreakpoint(va); }
+  removeBreakpoint(va: number) { this.inner.removeBreakpoint(va); }
+}
