@@ -27,6 +27,8 @@ export const enum MarkerType {
   TypeUint32 = 'u32',
   TypeUint64 = 'u64',
   TypeString = 'string',
+  /** Raw bytes with no type (dtc's TYPE_NONE, from `/incbin/`): a boundary, not a type. */
+  TypeNone = 'none',
 }
 
 export interface Marker {
@@ -65,6 +67,8 @@ export interface Node {
   omitIfNoRef: boolean;
   isReferenced: boolean;
   pos?: SourcePos;
+  /** Further places the node was (re)defined, in merge order (dtc's srcpos chain: "also defined at"). */
+  alsoDefinedAt?: SourcePos[];
 }
 
 export interface ReserveEntry {
@@ -93,6 +97,12 @@ export interface Diagnostic {
   check?: string;
   message: string;
   pos?: SourcePos;
+  /** For node checks: further definitions of the node, printed by dtc as "  also defined at ...". */
+  alsoDefinedAt?: SourcePos[];
+  /** For positionless check messages: the name dtc prints instead (the output file, `<stdout>`). */
+  noPosName?: string;
+  /** For messages outside checks: dtc's prefix (`Error`, `Lexical error`, `FATAL ERROR`, `Warning`). */
+  prefix?: string;
 }
 
 /** Formats a position as dtc does: `file:line.col-col` or `file:line.col-line.col`. */

@@ -1,0 +1,291 @@
+// dtc's structural checks and reference fixups (checks.c): duplicate names and labels, name
+// characters, explicit phandles, `name` properties, phandle and path reference resolution (these
+// modify the tree, as in dtc) and /omit-if-no-ref/ removal.
+import type { Marker, Node, Property } from '../model';
+import { MarkerType, nodePath } from '../model';
+import { deleteNode, getNodeByLabel, getNodeByPhandle, getNodeByRef, latin1Bytes, liveLabels, readU32, u32 } from '../livetree';
+import type { PhandleAllocator } from '../livetree';
+import type { CheckContext, CheckDescriptor } from './framework';
+
+const LOWER = 'abcdefghijklmnopqrstuvwxyz';
+const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const DIGITS = '0123456789';
+const NODECHARS = LOWER + UPPER + DIGITS + ',._+-@';
+const PROPCHARS = LOWER + UPPER + DIGITS + ',._+*#?-';
+const STRICT = LOWER + UPPER + DIGITS + ',-';
+
+function strspn(s: string, set: string): number {
+  let n = 0;
+  while (n < s.length && set.includes(s[n]!)) n++;
+  return n;
+}
+
+export function basenameLen(name: string): number {
+  const at = name.indexOf('@');
+  return at >= 0 ? at : name.length;
+}
+
+export function unitName(name: string): string {
+  const at = name.indexOf('@');
+  return at >= 0 ? name.slice(at + 1) : '';
+}
+
+function liveChildren(n: Node): Node[] {
+  return n.children.filter((c) => !c.deleted);
+}
+
+function liveProps(n: Node): Property[] {
+  return n.properties.filter((p) => !p.deleted);
+}
+
+function checkDuplicateNodeNames(ctx: CheckContext, node: Node): void {
+  const kids = liveChildren(node);
+  for (let i = 0; i < kids.length; i++) {
+    // dtc compares against every later sibling, deleted ones included.
+    const idx = node.children.indexOf(kids[i]!);
+    for (let j = idx + 1; j < node.children.length; j++) {
+      if (node.children[j]!.name === kids[i]!.name) ctx.fail(node.children[j]!, 'Duplicate node name');
+    }
+  }
+}
+
+function checkDuplicatePropertyNames(ctx: CheckContext, node: Node): void {
+  const props = node.properties;
+  for (let i = 0; i < props.length; i++) {
+    const p = props[i]!;
+    if (p.deleted) continue;
+    for (let j = i + 1; j < props.length; j++) {
+      const p2 = props[j]!;
+      if (p2.deleted) continue;
+      if (p.name === p2.name) ctx.failProp(node, p, 'Duplicate property name');
+    }
+  }
+}
+
+function checkNodeNameChars(ctx: CheckContext, node: Node): void {
+  const n = strspn(node.name, ctx.check.data as string);
+  if (n < node.name.length) ctx.fail(node, `Bad character '${node.name[n]}' in node name`);
+}
+
+function checkNodeNameCharsStrict(ctx: CheckContext, node: Node): void {
+  const n = strspn(node.name, ctx.check.data as string);
+  if (n < basenameLen(node.name)) ctx.fail(node, `Character '${node.name[n]}' not recommended in node name`);
+}
+
+function checkNodeNameFormat(ctx: CheckContext, node: Node): void {
+  if (unitName(node.name).includes('@')) ctx.fail(node, "multiple '@' characters in node name");
+}
+
+function checkNodeNameVsPropertyName(ctx: CheckContext, node: Node): void {
+  if (!node.parent) return;
+  if (liveProps(node.parent).some((p) => p.name === node.name)) ctx.fail(node, 'node name and property name conflict');
+}
+
+function checkPropertyNameChars(ctx: CheckContext, node: Node): void {
+  for (const p of liveProps(node)) {
+    const n = strspn(p.name, ctx.check.data as string);
+    if (n < p.name.length) ctx.failProp(node, p, `Bad character '${p.name[n]}' in property name`);
+  }
+}
+
+function checkPropertyNameCharsStrict(ctx: CheckContext, node: Node): void {
+  for (const p of liveProps(node)) {
+    let name = p.name;
+    let n = strspn(name, STRICT);
+    if (n === name.length) continue;
+    if (name === 'device_type') continue;
+    if (name[n] === '#' && (n === 0 || name[n - 1] === ',')) {
+      name = name.slice(n + 1);
+      n = strspn(name, STRICT);
+    }
+    if (n < name.length) ctx.failProp(node, p, `Character '${name[n]}' not recommended in property name`);
+  }
+}
+
+function descLabel(node: Node, prop: Property | undefined, mark: Marker | undefined): string {
+  return `${mark ? 'value of ' : ''}${prop ? "'" : ''}${prop ? prop.name : ''}${prop ? "' in " : ''}${nodePath(node)}`;
+}
+
+function getPropertyByLabel(tree: Node, label: string): [Node, Property] | undefined {
+  for (const p of liveProps(tree)) if (liveLabels(p).includes(label)) return [tree, p];
+  for (const c of liveChildren(tree)) {
+    const r = getPropertyByLabel(c, label);
+    if (r) return r;
+  }
+  return undefined;
+}
+
+function getMarkerLabel(tree: Node, label: string): [Node, Property, Marker] | undefined {
+  for (const p of liveProps(tree)) {
+    for (const m of p.value.markers) if (m.type === MarkerType.Label && m.ref === label) return [tree, p, m];
+  }
+  for (const c of liveChildren(tree)) {
+    const r = getMarkerLabel(c, label);
+    if (r) return r;
+  }
+  return undefined;
+}
+
+function checkDuplicateLabel(ctx: CheckContext, label: string, node: Node, prop?: Property, mark?: Marker): void {
+  const root = ctx.tree.root;
+  let otherNode: Node | undefined = getNodeByLabel(root, label);
+  let otherProp: Property | undefined;
+  let otherMark: Marker | undefined;
+  if (!otherNode) {
+    const r = getPropertyByLabel(root, label);
+    if (r) [otherNode, otherProp] = r;
+  }
+  if (!otherNode) {
+    const r = getMarkerLabel(root, label);
+    if (r) [otherNode, otherProp, otherMark] = r;
+  }
+  if (!otherNode) return;
+  if (otherNode !== node || otherProp !== prop || otherMark !== mark) {
+    ctx.fail(node, `Duplicate label '${label}' on ${descLabel(node, prop, mark)} and ${descLabel(otherNode, otherProp, otherMark)}`);
+  }
+}
+
+function checkDuplicateLabelNode(ctx: CheckContext, node: Node): void {
+  for (const l of liveLabels(node)) checkDuplicateLabel(ctx, l, node);
+  for (const p of liveProps(node)) {
+    for (const l of liveLabels(p)) checkDuplicateLabel(ctx, l, node, p);
+    for (const m of p.value.markers) if (m.type === MarkerType.Label) checkDuplicateLabel(ctx, m.ref!, node, p, m);
+  }
+}
+
+function checkPhandleProp(ctx: CheckContext, node: Node, propname: string): number {
+  const prop = liveProps(node).find((p) => p.name === propname);
+  if (!prop) return 0;
+  if (prop.value.bytes.length !== 4) {
+    ctx.failProp(node, prop, `bad length (${prop.value.bytes.length}) ${prop.name} property`);
+    return 0;
+  }
+  for (const m of prop.value.markers) {
+    if (m.type !== MarkerType.RefPhandle) continue;
+    if (node !== getNodeByRef(ctx.tree.root, m.ref!)) ctx.fail(node, `${prop.name} is a reference to another node`);
+    return 0;
+  }
+  const ph = readU32(prop.value.bytes);
+  if (ph === 0 || ph === 0xffffffff) {
+    ctx.failProp(node, prop, `bad value (0x${ph.toString(16)}) in ${prop.name} property`);
+    return 0;
+  }
+  return ph;
+}
+
+function checkExplicitPhandles(ctx: CheckContext, node: Node): void {
+  let phandle = checkPhandleProp(ctx, node, 'phandle');
+  const linuxPhandle = checkPhandleProp(ctx, node, 'linux,phandle');
+  if (!phandle && !linuxPhandle) return;
+  if (linuxPhandle && phandle && phandle !== linuxPhandle) ctx.fail(node, "mismatching 'phandle' and 'linux,phandle' properties");
+  if (linuxPhandle && !phandle) phandle = linuxPhandle;
+  const other = getNodeByPhandle(ctx.tree.root, phandle);
+  if (other && other !== node) {
+    ctx.fail(node, `duplicated phandle 0x${phandle.toString(16)} (seen before at ${nodePath(other)})`);
+    return;
+  }
+  node.phandle = phandle;
+}
+
+function checkIsString(ctx: CheckContext, node: Node): void {
+  const prop = liveProps(node).find((p) => p.name === ctx.check.data);
+  if (!prop) return;
+  const b = prop.value.bytes;
+  const ok = b.length > 0 && b[b.length - 1] === 0 && b.indexOf(0) === b.length - 1;
+  if (!ok) ctx.failProp(node, prop, 'property is not a string');
+}
+
+function checkNameProperties(ctx: CheckContext, node: Node): void {
+  const idx = node.properties.findIndex((p) => p.name === 'name');
+  if (idx < 0) return;
+  const prop = node.properties[idx]!;
+  const bl = basenameLen(node.name);
+  const b = prop.value.bytes;
+  let same = b.length === bl + 1;
+  for (let i = 0; same && i < bl; i++) if (b[i] !== node.name.charCodeAt(i)) same = false;
+  if (!same) {
+    const nul = b.indexOf(0);
+    const shown = String.fromCharCode(...b.subarray(0, nul < 0 ? b.length : nul));
+    ctx.fail(node, `"name" property is incorrect ("${shown}" instead of base node name)`);
+  } else {
+    node.properties.splice(idx, 1);
+  }
+}
+
+function allocator(ctx: CheckContext): PhandleAllocator {
+  const a = ctx.state.get('phandles') as PhandleAllocator | undefined;
+  if (!a) throw new Error('phandle_references: no phandle allocator in the check state');
+  return a;
+}
+
+function fixupPhandleReferences(ctx: CheckContext, node: Node): void {
+  for (const p of liveProps(node)) {
+    for (const m of p.value.markers) {
+      if (m.type !== MarkerType.RefPhandle) continue;
+      const ref = getNodeByRef(ctx.tree.root, m.ref!);
+      if (!ref) {
+        if (!ctx.plugin) ctx.fail(node, `Reference to non-existent node or label "${m.ref}"\n`);
+        else p.value.bytes.set(u32(0xffffffff), m.offset);
+        continue;
+      }
+      const ph = allocator(ctx).get(ref);
+      p.value.bytes.set(u32(ph), m.offset);
+      ref.isReferenced = true;
+    }
+  }
+}
+
+function fixupPathReferences(ctx: CheckContext, node: Node): void {
+  for (const p of liveProps(node)) {
+    const ms = p.value.markers;
+    for (let i = 0; i < ms.length; i++) {
+      const m = ms[i]!;
+      if (m.type !== MarkerType.RefPath) continue;
+      const ref = getNodeByRef(ctx.tree.root, m.ref!);
+      if (!ref) {
+        ctx.fail(node, `Reference to non-existent node or label "${m.ref}"\n`);
+        continue;
+      }
+      const path = latin1Bytes(nodePath(ref) + '\0');
+      const old = p.value.bytes;
+      const nb = new Uint8Array(old.length + path.length);
+      nb.set(old.subarray(0, m.offset));
+      nb.set(path, m.offset);
+      nb.set(old.subarray(m.offset), m.offset + path.length);
+      for (let j = i + 1; j < ms.length; j++) ms[j]!.offset += path.length;
+      p.value = { bytes: nb, markers: ms };
+      ref.isReferenced = true;
+    }
+  }
+}
+
+function fixupOmitUnusedNodes(ctx: CheckContext, node: Node): void {
+  if (ctx.symbols && node.labels.length) return;
+  if (node.omitIfNoRef && !node.isReferenced) deleteNode(node);
+}
+
+const d = (name: string, level: 'warn' | 'error' | 'check', fn: CheckDescriptor['fn'], data?: unknown, prereqs: string[] = []): CheckDescriptor => {
+  const c: CheckDescriptor = { name, warn: level === 'warn', error: level === 'error', prereqs };
+  if (fn) c.fn = fn;
+  if (data !== undefined) c.data = data;
+  return c;
+};
+
+export const structuralChecks: CheckDescriptor[] = [
+  d('always_fail', 'check', (ctx, node) => ctx.fail(node, 'always_fail check')),
+  d('duplicate_node_names', 'error', checkDuplicateNodeNames),
+  d('duplicate_property_names', 'error', checkDuplicatePropertyNames),
+  d('node_name_chars', 'error', checkNodeNameChars, NODECHARS),
+  d('node_name_chars_strict', 'check', checkNodeNameCharsStrict, STRICT),
+  d('node_name_format', 'error', checkNodeNameFormat, undefined, ['node_name_chars']),
+  d('node_name_vs_property_name', 'warn', checkNodeNameVsPropertyName, undefined, ['node_name_chars']),
+  d('property_name_chars', 'error', checkPropertyNameChars, PROPCHARS),
+  d('property_name_chars_strict', 'check', checkPropertyNameCharsStrict, STRICT),
+  d('duplicate_label', 'error', checkDuplicateLabelNode),
+  d('explicit_phandles', 'error', checkExplicitPhandles),
+  d('name_is_string', 'error', checkIsString, 'name'),
+  d('name_properties', 'error', checkNameProperties, undefined, ['name_is_string']),
+  d('phandle_references', 'error', fixupPhandleReferences, undefined, ['duplicate_node_names', 'explicit_phandles']),
+  d('path_references', 'error', fixupPathReferences, undefined, ['duplicate_node_names']),
+  d('omit_unused_nodes', 'error', fixupOmitUnusedNodes, undefined, ['phandle_references', 'path_references']),
+];

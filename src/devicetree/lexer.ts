@@ -1,0 +1,492 @@
+// The DTS lexer, following dtc's dtc-lexer.l token for token: the same start conditions (V1,
+// PROPNODENAME after `{` `;` and the delete/omit keywords, BYTESTRING inside `[ ]`), flex's
+// longest-match rule, `/include/` file stacking, `# N "file"` line markers, and positions counted the
+// way dtc's srcpos_update counts them (1-based; a token ends at the column after its last byte).
+// Text is a "binary string": one char per byte, as dtc reads bytes.
+import type { SourcePos } from './model';
+
+export type TokKind =
+  | 'V1' | 'PLUGIN' | 'MEMRESERVE' | 'BITS' | 'DEL_PROP' | 'DEL_NODE' | 'OMIT_NO_REF' | 'INCBIN'
+  | 'PROPNODENAME' | 'LITERAL' | 'CHAR_LITERAL' | 'BYTE' | 'STRING' | 'LABEL' | 'LABEL_REF' | 'PATH_REF'
+  | 'LSHIFT' | 'RSHIFT' | 'LE' | 'GE' | 'EQ' | 'NE' | 'AND' | 'OR'
+  | 'CHAR' | 'EOF';
+
+export interface Token {
+  kind: TokKind;
+  /** For CHAR: the character; for names/labels/refs: the text; for STRING: the raw bytes with NUL. */
+  text: string;
+  /** LITERAL, CHAR_LITERAL, BYTE. */
+  value?: bigint;
+  pos: SourcePos;
+  /** Directory of the file the token came from (for /incbin/ relative opens). */
+  dir: string | null;
+}
+
+export interface LexDiagnostic {
+  prefix: string;
+  message: string;
+  pos?: SourcePos;
+  fatal?: boolean;
+}
+
+/** Raised for dtc's die() cases inside the lexer (a missing include): compilation stops. */
+export class FatalError extends Error {}
+
+interface SrcFile {
+  name: string;
+  dir: string | null;
+  text: string;
+  i: number;
+  line: number;
+  col: number;
+}
+
+const enum St { Initial, V1, PropNodeName, ByteString }
+
+const PROPNODECHAR = new Uint8Array(256);
+for (const c of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789,._+*#?@-') PROPNODECHAR[c.charCodeAt(0)] = 1;
+const LABELSTART = new Uint8Array(256);
+const LABELCHAR = new Uint8Array(256);
+for (const c of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_') { LABELSTART[c.charCodeAt(0)] = 1; LABELCHAR[c.charCodeAt(0)] = 1; }
+for (const c of '0123456789') LABELCHAR[c.charCodeAt(0)] = 1;
+const HEX = new Uint8Array(256);
+for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
+/** [[:space:]] in the C locale. */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+const KEYWORDS: [string, TokKind][] = [
+  ['/dts-v1/', 'V1'], ['/plugin/', 'PLUGIN'], ['/memreserve/', 'MEMRESERVE'], ['/bits/', 'BITS'],
+  ['/delete-property/', 'DEL_PROP'], ['/delete-node/', 'DEL_NODE'], ['/omit-if-no-ref/', 'OMIT_NO_REF'],
+];
+const OPS: [string, TokKind][] = [['<<', 'LSHIFT'], ['>>', 'RSHIFT'], ['<=', 'LE'], ['>=', 'GE'], ['==', 'EQ'], ['!=', 'NE'], ['&&', 'AND'], ['||', 'OR']];
+
+export interface LexerHost {
+  /** Opens a file as dtc's srcfile_relative_open does: relative to `dir`, then the include path. */
+  open(name: string, dir: string | null): { name: string; text: string } | undefined;
+}
+
+export class Lexer {
+  private stack: SrcFile[] = [];
+  private state: St = St.Initial;
+  readonly diagnostics: LexDiagnostic[] = [];
+  /** Files entered through /include/, with the directive's position. */
+  readonly includes: { file: string; pos: SourcePos }[] = [];
+
+  constructor(text: string, fileName: string, private readonly host: LexerHost) {
+    this.stack.push({ name: fileName, dir: dirName(fileName), text, i: 0, line: 1, col: 1 });
+  }
+
+  get currentDir(): string | null {
+    return this.stack[this.stack.length - 1]!.dir;
+  }
+
+  private error(message: string, pos: SourcePos): void {
+    this.diagnostics.push({ prefix: 'Lexical error', message, pos });
+  }
+
+  next(): Token {
+    for (;;) {
+      const f = this.stack[this.stack.length - 1]!;
+      if (f.i >= f.text.length) {
+        if (this.stack.length > 1) {
+          this.stack.pop();
+          continue;
+        }
+        return { kind: 'EOF', text: '', pos: this.mkpos(f, f.line, f.col), dir: f.dir };
+      }
+      const tok = this.scan(f);
+      if (tok) return tok;
+    }
+  }
+
+  private mkpos(f: SrcFile, line: number, col: number): SourcePos {
+    return { file: f.name, line, column: col, endLine: f.line, endColumn: f.col };
+  }
+
+  /** Consumes `len` bytes, updating line/column as srcpos_update does; returns the token position. */
+  private take(f: SrcFile, len: number): SourcePos {
+    const line = f.line;
+    const col = f.col;
+    const end = f.i + len;
+    const t = f.text;
+    for (let k = f.i; k < end; k++) {
+      if (t.charCodeAt(k) === 10) {
+        f.line++;
+        f.col = 1;
+      } else f.col++;
+    }
+    f.i = end;
+    return { file: f.name, line, column: col, endLine: f.line, endColumn: f.col };
+  }
+
+  private tok(f: SrcFile, kind: TokKind, len: number, text: string, value?: bigint): Token {
+    const pos = this.take(f, len);
+    const t: Token = { kind, text, pos, dir: f.dir };
+    if (value !== undefined) t.value = value;
+    return t;
+  }
+
+  /** One flex match; returns undefined for whitespace, comments, markers and includes. */
+  private scan(f: SrcFile): Token | undefined {
+    const t = f.text;
+    const i = f.i;
+    const c = t.charCodeAt(i);
+    const st = this.state;
+    const exclusive = st === St.PropNodeName || st === St.ByteString;
+
+    // Candidate matches (length, action); flex takes the longest, first rule on ties.
+    let bestLen = 0;
+    let best: (() => Token | undefined) | undefined;
+    const offer = (len: number, act: () => Token | undefined): void => {
+      if (len > bestLen) {
+        bestLen = len;
+        best = act;
+      }
+    };
+
+    // <*>"/include/"{WS}*{STRING}
+    if (c === 47 /* / */ && t.startsWith('/include/', i)) {
+      let k = i + 9;
+      while (k < t.length && isSpace(t.charCodeAt(k))) k++;
+      const sl = stringLen(t, k);
+      if (sl > 0) {
+        offer(k + sl - i, () => {
+          const pos = this.take(f, k + sl - i);
+          const name = t.slice(k + 1, k + sl - 1);
+          this.pushFile(name, pos);
+          return undefined;
+        });
+      }
+    }
+    // <*>^"#"(line)?[ \t]+[0-9]+[ \t]+{STRING}([ \t]+[0-9]+)*
+    if (c === 35 /* # */ && (i === 0 || t.charCodeAt(i - 1) === 10)) {
+      const m = lineMarkerLen(t, i);
+      if (m) {
+        offer(m.len, () => {
+          const pos = this.take(f, m.len);
+          const fn = unescapeString(t.slice(m.fnStart, m.fnEnd));
+          if (fn.bytes.includes('\0')) this.error('nul in line number directive', pos);
+          f.name = fn.bytes;
+          f.line = m.line - 1;
+          return undefined;
+        });
+      }
+    }
+    // <*>{STRING}
+    if (c === 34) {
+      const sl = stringLen(t, i);
+      if (sl > 0) offer(sl, () => this.tok(f, 'STRING', sl, t.slice(i + 1, i + sl - 1)));
+    }
+    if (c === 47) {
+      for (const [kw, kind] of KEYWORDS) {
+        if (t.startsWith(kw, i)) {
+          offer(kw.length, () => {
+            if (kind === 'V1' || kind === 'MEMRESERVE' || kind === 'BITS') this.state = St.V1;
+            else if (kind === 'DEL_PROP' || kind === 'DEL_NODE' || kind === 'OMIT_NO_REF') this.state = St.PropNodeName;
+            return this.tok(f, kind, kw.length, kw);
+          });
+        }
+      }
+    }
+    // <*>{LABEL}:
+    if (LABELSTART[c]) {
+      let k = i + 1;
+      while (k < t.length && LABELCHAR[t.charCodeAt(k)]) k++;
+      if (t.charCodeAt(k) === 58 /* : */) {
+        const len = k + 1 - i;
+        offer(len, () => this.tok(f, 'LABEL', len, t.slice(i, k)));
+      }
+    }
+    // <V1>([0-9]+|0[xX][0-9a-fA-F]+)(U|L|UL|LL|ULL)?
+    if (st === St.V1 && isDigit(c)) {
+      let k = i;
+      let hex = false;
+      if (c === 48 && (t[i + 1] === 'x' || t[i + 1] === 'X') && HEX[t.charCodeAt(i + 2)]) {
+        hex = true;
+        k = i + 2;
+        while (k < t.length && HEX[t.charCodeAt(k)]) k++;
+      } else {
+        while (k < t.length && isDigit(t.charCodeAt(k))) k++;
+      }
+      const digitsEnd = k;
+      for (const suf of ['ULL', 'UL', 'LL', 'U', 'L']) {
+        if (t.startsWith(suf, k)) {
+          k += suf.length;
+          break;
+        }
+      }
+      const len = k - i;
+      offer(len, () => {
+        const text = t.slice(i, k);
+        const tk = this.tok(f, 'LITERAL', len, text, 0n);
+        tk.value = parseLiteral(t.slice(i, digitsEnd), hex, (m) => this.error(m, tk.pos));
+        return tk;
+      });
+    }
+    // <*>{CHAR_LITERAL}  '([^']|\\')*'
+    if (c === 39) {
+      let k = i + 1;
+      let ok = false;
+      while (k < t.length) {
+        const ch = t.charCodeAt(k);
+        if (ch === 39) {
+          ok = true;
+          break;
+        }
+        k++;
+      }
+      // The pattern's `\\'` alternative can extend past a quote preceded by a backslash; flex takes the longest.
+      if (ok) {
+        let end = k;
+        let j = k;
+        for (;;) {
+          // end is the index of a closing quote; see whether a longer match exists (quote preceded by '\').
+          if (t.charCodeAt(end - 1) !== 92 || end === i + 1) break;
+          j = end + 1;
+          while (j < t.length && t.charCodeAt(j) !== 39) j++;
+          if (j >= t.length) break;
+          end = j;
+        }
+        const len = end + 1 - i;
+        offer(len, () => {
+          const tk = this.tok(f, 'CHAR_LITERAL', len, t.slice(i, end + 1), 0n);
+          const d = unescapeString(t.slice(i + 1, end));
+          if (d.bytes.length === 0) {
+            this.error('Empty character literal', tk.pos);
+          } else {
+            tk.value = BigInt(d.bytes.charCodeAt(0));
+            if (d.bytes.length > 1) this.error(`Character literal has ${d.bytes.length} characters instead of 1`, tk.pos);
+          }
+          if (d.fatal) throw new FatalError(d.fatal);
+          return tk;
+        });
+      }
+    }
+    if (c === 38 /* & */) {
+      // <*>\&{LABEL}
+      if (LABELSTART[t.charCodeAt(i + 1)]) {
+        let k = i + 2;
+        while (k < t.length && LABELCHAR[t.charCodeAt(k)]) k++;
+        const len = k - i;
+        offer(len, () => this.tok(f, 'LABEL_REF', len, t.slice(i + 1, k)));
+      }
+      // <*>"&{/"{PATHCHAR}*\}
+      if (t.startsWith('&{/', i)) {
+        let k = i + 3;
+        while (k < t.length && (PROPNODECHAR[t.charCodeAt(k)] || t.charCodeAt(k) === 47)) k++;
+        if (t.charCodeAt(k) === 125) {
+          const len = k + 1 - i;
+          offer(len, () => this.tok(f, 'PATH_REF', len, t.slice(i + 2, k)));
+        }
+      }
+    }
+    if (st === St.ByteString) {
+      if (HEX[c] && HEX[t.charCodeAt(i + 1)]) offer(2, () => this.tok(f, 'BYTE', 2, t.slice(i, i + 2), BigInt(parseInt(t.slice(i, i + 2), 16))));
+      if (c === 93) offer(1, () => {
+        this.state = St.V1;
+        return this.tok(f, 'CHAR', 1, ']');
+      });
+    }
+    if (st === St.PropNodeName) {
+      let k = i;
+      if (c === 92) k++;
+      const s = k;
+      while (k < t.length && PROPNODECHAR[t.charCodeAt(k)]) k++;
+      if (k > s) {
+        const len = k - i;
+        offer(len, () => {
+          this.state = St.V1;
+          return this.tok(f, 'PROPNODENAME', len, t.slice(s, k));
+        });
+      }
+    }
+    // "/incbin/" (INITIAL and V1 only)
+    if (!exclusive && t.startsWith('/incbin/', i)) offer(8, () => this.tok(f, 'INCBIN', 8, '/incbin/'));
+    // <*>{WS}+ , comments
+    if (isSpace(c)) {
+      let k = i + 1;
+      while (k < t.length && isSpace(t.charCodeAt(k))) k++;
+      offer(k - i, () => {
+        this.take(f, k - i);
+        return undefined;
+      });
+    }
+    if (c === 47 && t.charCodeAt(i + 1) === 42) {
+      // {COMMENT}+ : one or more adjacent complete comments
+      let k = i;
+      while (t.startsWith('/*', k)) {
+        const e = t.indexOf('*/', k + 2);
+        if (e < 0) break;
+        k = e + 2;
+      }
+      if (k > i) offer(k - i, () => {
+        this.take(f, k - i);
+        return undefined;
+      });
+    }
+    if (c === 47 && t.charCodeAt(i + 1) === 47) {
+      // {LINECOMMENT}+ : "//".*\n, repeated
+      let k = i;
+      while (t.startsWith('//', k)) {
+        const e = t.indexOf('\n', k);
+        if (e < 0) break;
+        k = e + 1;
+      }
+      if (k > i) offer(k - i, () => {
+        this.take(f, k - i);
+        return undefined;
+      });
+    }
+    for (const [op, kind] of OPS) {
+      if (t.startsWith(op, i)) offer(2, () => this.tok(f, kind, 2, op));
+    }
+    // <*>.  (any byte but newline)
+    if (c !== 10) {
+      offer(1, () => {
+        const ch = t[i]!;
+        if (ch === '[') this.state = St.ByteString;
+        else if (ch === '{' || ch === ';') this.state = St.PropNodeName;
+        return this.tok(f, 'CHAR', 1, ch);
+      });
+    }
+    if (!best) {
+      // A lone newline cannot happen (it is whitespace); keep the lexer moving regardless.
+      this.take(f, 1);
+      return undefined;
+    }
+    return best();
+  }
+
+  private pushFile(name: string, pos: SourcePos): void {
+    if (this.stack.length >= 200) throw new FatalError('Includes nested too deeply');
+    const cur = this.stack[this.stack.length - 1]!;
+    const opened = this.host.open(name, cur.dir);
+    if (!opened) throw new FatalError(`Couldn't open "${name}": No such file or directory`);
+    this.includes.push({ file: opened.name, pos });
+    this.stack.push({ name: opened.name, dir: dirName(opened.name), text: opened.text, i: 0, line: 1, col: 1 });
+  }
+}
+
+export function dirName(path: string): string | null {
+  const k = path.lastIndexOf('/');
+  return k >= 0 ? path.slice(0, k) : null;
+}
+
+/** Length of {STRING} at i (\"([^\\"]|\\.)*\"), 0 when none. `.` excludes newline. */
+function stringLen(t: string, i: number): number {
+  if (t.charCodeAt(i) !== 34) return 0;
+  let k = i + 1;
+  while (k < t.length) {
+    const ch = t.charCodeAt(k);
+    if (ch === 34) return k + 1 - i;
+    if (ch === 92) {
+      if (k + 1 >= t.length || t.charCodeAt(k + 1) === 10) return 0;
+      k += 2;
+      continue;
+    }
+    k++;
+  }
+  return 0;
+}
+
+function lineMarkerLen(t: string, i: number): { len: number; line: number; fnStart: number; fnEnd: number } | undefined {
+  let k = i + 1;
+  if (t.startsWith('line', k)) k += 4;
+  const isBlank = (c: number): boolean => c === 32 || c === 9;
+  if (!isBlank(t.charCodeAt(k))) return undefined;
+  while (isBlank(t.charCodeAt(k))) k++;
+  const ds = k;
+  while (isDigit(t.charCodeAt(k))) k++;
+  if (k === ds) return undefined;
+  const line = parseInt(t.slice(ds, k), 10);
+  if (!isBlank(t.charCodeAt(k))) return undefined;
+  while (isBlank(t.charCodeAt(k))) k++;
+  const sl = stringLen(t, k);
+  if (!sl) return undefined;
+  const fnStart = k + 1;
+  k += sl;
+  const fnEnd = k - 1;
+  for (;;) {
+    let j = k;
+    if (!isBlank(t.charCodeAt(j))) break;
+    while (isBlank(t.charCodeAt(j))) j++;
+    const s = j;
+    while (isDigit(t.charCodeAt(j))) j++;
+    if (j === s) break;
+    k = j;
+  }
+  return { len: k - i, line, fnStart, fnEnd };
+}
+
+/** strtoull(text, 0) with dtc's range check; the suffix was already validated by the pattern. */
+function parseLiteral(digits: string, hex: boolean, err: (m: string) => void): bigint {
+  let v: bigint;
+  if (hex) v = BigInt(digits);
+  else if (digits.length > 1 && digits[0] === '0') {
+    // Octal; strtoull stops at the first non-octal digit (dtc then reports a bad literal).
+    let k = 1;
+    while (k < digits.length && digits[k]! <= '7') k++;
+    v = k > 1 ? BigInt('0o' + digits.slice(1, k)) : 0n;
+    if (k < digits.length) {
+      err(`Bad integer literal '${digits}'`);
+      return v > 0xffffffffffffffffn ? 0xffffffffffffffffn : v;
+    }
+  } else v = BigInt(digits);
+  if (v > 0xffffffffffffffffn) {
+    err(`Integer literal '${digits}' out of range`);
+    return 0xffffffffffffffffn;
+  }
+  return v;
+}
+
+/** dtc's data_copy_escape_string minus the terminating NUL: escapes resolved, bytes as a binary string. */
+export function unescapeString(s: string): { bytes: string; fatal?: string } {
+  if (s.indexOf('\\') < 0) return { bytes: s };
+  let out = '';
+  let i = 0;
+  while (i < s.length) {
+    let c = s[i++]!;
+    if (c === '\\') {
+      if (i >= s.length) {
+        out += '\0';
+        break;
+      }
+      const e = s[i]!;
+      let j = i + 1;
+      switch (e) {
+        case 'a': c = '\x07'; break;
+        case 'b': c = '\b'; break;
+        case 't': c = '\t'; break;
+        case 'n': c = '\n'; break;
+        case 'v': c = '\v'; break;
+        case 'f': c = '\f'; break;
+        case 'r': c = '\r'; break;
+        case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7': {
+          j = i;
+          let v = 0;
+          while (j < s.length && j < i + 3 && s[j]! >= '0' && s[j]! <= '7') v = v * 8 + (s.charCodeAt(j++) - 48);
+          c = String.fromCharCode(v & 0xff);
+          break;
+        }
+        case 'x': {
+          let v = 0;
+          const st = j;
+          while (j < s.length && j < st + 2 && HEX[s.charCodeAt(j)]) v = v * 16 + parseInt(s[j++]!, 16);
+          if (j === st) return { bytes: out, fatal: '\\x used with no following hex digits' };
+          c = String.fromCharCode(v);
+          break;
+        }
+        default:
+          c = e;
+      }
+      i = j;
+    }
+    out += c;
+  }
+  return { bytes: out };
+}

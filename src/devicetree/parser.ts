@@ -1,0 +1,568 @@
+// The DTS parser: dtc's dtc-parser.y grammar as recursive descent, with the same semantic actions in
+// the same order (merges, deletions and orphan fragments happen as each top-level block is read), the
+// same value encoding (markers for types, labels and references) and the same messages and positions
+// (a rule's position spans its first to its last token, as bison's default).
+import type { Lexer, Token } from './lexer';
+import { FatalError, unescapeString } from './lexer';
+import type { Data, DeviceTree, Marker, Node, Property, ReserveEntry, SourcePos } from './model';
+import { MarkerType, newNode } from './model';
+import { addChild, addLabel, deleteNode, getNodeByRef, guessBootCpuid, latin1Bytes, mergeNodes, newProperty, purgeDeleted } from './livetree';
+
+export interface ParseMessage {
+  prefix: string;
+  message: string;
+  pos?: SourcePos;
+}
+
+export interface ParseResult {
+  tree?: DeviceTree;
+  messages: ParseMessage[];
+  /** dtc's final fatal message when the parse failed ("Unable to parse input tree", ...). */
+  fatal?: string;
+}
+
+export interface ParserHost {
+  /** Reads a /incbin/ file relative to `dir`, then the include path. */
+  readBinary(name: string, dir: string | null): Uint8Array | undefined;
+}
+
+class SyntaxAbort extends Error {}
+
+const M64 = (1n << 64n) - 1n;
+
+/** A growable property value. */
+class DataBuilder {
+  bytes: number[] = [];
+  markers: Marker[] = [];
+  marker(type: MarkerType, ref?: string, pos?: SourcePos): void {
+    const m: Marker = { type, offset: this.bytes.length };
+    if (ref !== undefined) m.ref = ref;
+    if (pos) m.pos = pos;
+    this.markers.push(m);
+  }
+  append(b: ArrayLike<number>): void {
+    for (let i = 0; i < b.length; i++) this.bytes.push(b[i]!);
+  }
+  appendInt(v: bigint, bits: number): void {
+    for (let s = bits - 8; s >= 0; s -= 8) this.bytes.push(Number((v >> BigInt(s)) & 0xffn));
+  }
+  toData(): Data {
+    return { bytes: Uint8Array.from(this.bytes), markers: this.markers };
+  }
+}
+
+function span(a: SourcePos, b: SourcePos): SourcePos {
+  return { file: a.file, line: a.line, column: a.column, endLine: b.endLine, endColumn: b.endColumn };
+}
+
+export class Parser {
+  private tok: Token;
+  private prev: Token | undefined;
+  private readonly messages: ParseMessage[];
+  private treeError = false;
+  private orphanCount = 0;
+  private plugin = false;
+
+  constructor(private readonly lx: Lexer, private readonly host: ParserHost) {
+    this.tok = undefined as unknown as Token;
+    // Lexical and syntax messages share one list, in the order they are met (as dtc prints them).
+    this.messages = lx.diagnostics;
+  }
+
+  private advance(): Token {
+    const t = this.tok;
+    this.prev = t;
+    this.tok = this.buffer.length ? this.buffer.shift()! : this.lx.next();
+    return t;
+  }
+
+  private is(kind: Token['kind'], ch?: string): boolean {
+    return this.tok.kind === kind && (ch === undefined || this.tok.text === ch);
+  }
+
+  private isChar(ch: string): boolean {
+    return this.tok.kind === 'CHAR' && this.tok.text === ch;
+  }
+
+  private syntaxError(): never {
+    this.messages.push({ prefix: 'Error', message: 'syntax error', pos: this.tok.pos });
+    throw new SyntaxAbort();
+  }
+
+  private expectChar(ch: string): Token {
+    if (!this.isChar(ch)) this.syntaxError();
+    return this.advance();
+  }
+
+  private expect(kind: Token['kind']): Token {
+    if (this.tok.kind !== kind) this.syntaxError();
+    return this.advance();
+  }
+
+  private error(pos: SourcePos, message: string): void {
+    this.messages.push({ prefix: 'Error', message, pos });
+    this.treeError = true;
+  }
+
+  parse(): ParseResult {
+    try {
+      this.tok = this.lx.next();
+      const tree = this.sourcefile();
+      if (this.treeError || this.messages.some((m) => m.prefix === 'Lexical error')) {
+        return { messages: this.messages, fatal: 'Syntax error parsing input tree', tree };
+      }
+      return { tree, messages: this.messages };
+    } catch (e) {
+      if (e instanceof SyntaxAbort) return { messages: this.messages, fatal: 'Unable to parse input tree' };
+      if (e instanceof FatalError) return { messages: this.messages, fatal: e.message };
+      throw e;
+    }
+  }
+
+  private sourcefile(): DeviceTree {
+    const flags = this.headers();
+    this.plugin = flags.plugin;
+    const reserves = this.memreserves();
+    const root = this.devicetree();
+    const boot = guessBootCpuid(root);
+    purgeDeleted(root);
+    return { v1: true, plugin: flags.plugin, reserveMap: reserves, root, bootCpuidPhys: boot, source: '' };
+  }
+
+  private headers(): { plugin: boolean } {
+    const hs: { plugin: boolean; pos: SourcePos }[] = [];
+    do {
+      const v = this.expect('V1');
+      let end = this.expectChar(';');
+      let plugin = false;
+      if (this.is('PLUGIN')) {
+        this.advance();
+        end = this.expectChar(';');
+        plugin = true;
+      }
+      hs.push({ plugin, pos: span(v.pos, end.pos) });
+    } while (this.is('V1'));
+    // headers: header | header headers  (right recursive: the innermost pair is compared first)
+    for (let i = hs.length - 2; i >= 0; i--) {
+      if (hs[i]!.plugin !== hs[i + 1]!.plugin) this.error(span(hs[i + 1]!.pos, hs[hs.length - 1]!.pos), "Header flags don't match earlier ones");
+    }
+    return { plugin: hs[0]!.plugin };
+  }
+
+  private memreserves(): ReserveEntry[] {
+    const list: ReserveEntry[] = [];
+    for (;;) {
+      if (this.is('MEMRESERVE')) {
+        list.push(this.memreserve([]));
+      } else if (this.is('LABEL')) {
+        // Labels here can only belong to a memreserve (a devicetree never starts with a label).
+        const labels: string[] = [];
+        while (this.is('LABEL')) labels.push(this.advance().text);
+        if (!this.is('MEMRESERVE')) this.syntaxError();
+        list.push(this.memreserve(labels));
+      } else return list;
+    }
+  }
+
+  private memreserve(labels: string[]): ReserveEntry {
+    const start = this.expect('MEMRESERVE');
+    const address = this.integerPrim().v;
+    const size = this.integerPrim().v;
+    const end = this.expectChar(';');
+    const r: ReserveEntry = { address, size, labels: [], pos: span(start.pos, end.pos) };
+    for (let i = labels.length - 1; i >= 0; i--) if (!r.labels.includes(labels[i]!)) r.labels.unshift(labels[i]!);
+    return r;
+  }
+
+  private isRef(): boolean {
+    return this.is('LABEL_REF') || this.is('PATH_REF');
+  }
+
+  private devicetree(): Node {
+    let root: Node;
+    if (this.isChar('/')) {
+      this.advance();
+      root = this.nodedef();
+      root.name = '';
+    } else if (this.isRef()) {
+      const ref = this.advance();
+      const nd = this.nodedef();
+      if (!this.plugin) this.error(nd.pos!, `Label or path ${ref.text} not found`);
+      root = newNode('');
+      this.addOrphan(root, nd, ref.text);
+    } else this.syntaxError();
+
+    for (;;) {
+      if (this.isChar('/')) {
+        this.advance();
+        const nd = this.nodedef();
+        mergeNodes(root, nd);
+      } else if (this.is('LABEL')) {
+        const label = this.advance();
+        if (!this.isRef()) this.syntaxError();
+        const ref = this.advance();
+        const nd = this.nodedef();
+        const target = getNodeByRef(root, ref.text);
+        if (target) {
+          addLabel(target, label.text);
+          mergeNodes(target, nd);
+        } else this.error(ref.pos, `Label or path ${ref.text} not found`);
+      } else if (this.is('PATH_REF')) {
+        const ref = this.advance();
+        const nd = this.nodedef();
+        if (this.plugin) this.addOrphan(root, nd, ref.text);
+        else {
+          const target = getNodeByRef(root, ref.text);
+          if (target) mergeNodes(target, nd);
+          else this.error(ref.pos, `Label or path ${ref.text} not found`);
+        }
+      } else if (this.is('LABEL_REF')) {
+        const ref = this.advance();
+        const nd = this.nodedef();
+        const target = getNodeByRef(root, ref.text);
+        if (target) mergeNodes(target, nd);
+        else if (this.plugin) this.addOrphan(root, nd, ref.text);
+        else this.error(ref.pos, `Label or path ${ref.text} not found`);
+      } else if (this.is('DEL_NODE') || this.is('OMIT_NO_REF')) {
+        const kw = this.advance();
+        if (!this.isRef()) this.syntaxError();
+        const ref = this.advance();
+        this.expectChar(';');
+        const target = getNodeByRef(root, ref.text);
+        if (!target) this.error(ref.pos, `Label or path ${ref.text} not found`);
+        else if (kw.kind === 'DEL_NODE') deleteNode(target);
+        else target.omitIfNoRef = true;
+      } else if (this.is('EOF')) {
+        return root;
+      } else this.syntaxError();
+    }
+  }
+
+  /** add_orphan_node: a plugin's `&ref { }` becomes /fragment@N with target or target-path and __overlay__. */
+  private addOrphan(dt: Node, nd: Node, ref: string): void {
+    const d = new DataBuilder();
+    let p: Property;
+    if (ref[0] === '/') {
+      d.marker(MarkerType.TypeString, ref);
+      d.append(latin1Bytes(ref + '\0'));
+      p = newProperty('target-path', d.toData());
+    } else {
+      d.marker(MarkerType.RefPhandle, ref);
+      d.appendInt(0xffffffffn, 32);
+      p = newProperty('target', d.toData());
+    }
+    nd.name = '__overlay__';
+    const frag = newNode(`fragment@${this.orphanCount++}`);
+    frag.properties.push(p);
+    addChild(frag, nd);
+    addChild(dt, frag);
+  }
+
+  private nodedef(): Node {
+    const open = this.expectChar('{');
+    const props: Property[] = [];
+    const children: Node[] = [];
+    for (;;) {
+      // Labels prefix both properties and subnodes; look past them to decide (bison shifts them alike).
+      let k = 0;
+      while (this.peekN(k).kind === 'LABEL') k++;
+      const t = this.peekN(k);
+      let isProp = false;
+      let isNode = false;
+      if (t.kind === 'DEL_PROP') isProp = true;
+      else if (t.kind === 'DEL_NODE' || t.kind === 'OMIT_NO_REF') isNode = true;
+      else if (t.kind === 'PROPNODENAME') {
+        const t2 = this.peekN(k + 1);
+        if (t2.kind === 'CHAR' && (t2.text === '=' || t2.text === ';')) isProp = true;
+        else isNode = true;
+      } else if (k > 0) {
+        while (this.is('LABEL')) this.advance();
+        this.syntaxError();
+      }
+      if (isProp) {
+        const first = this.tok;
+        const p = this.propdef();
+        if (children.length) {
+          this.messages.push({ prefix: 'Error', message: 'Properties must precede subnodes', pos: span(first.pos, this.prev!.pos) });
+          throw new SyntaxAbort();
+        }
+        props.push(p);
+      } else if (isNode) {
+        children.push(this.subnode());
+      } else break;
+    }
+    this.expectChar('}');
+    const semi = this.expectChar(';');
+    const n = newNode('');
+    n.properties = props;
+    for (const c of children) addChild(n, c);
+    n.pos = span(open.pos, semi.pos);
+    return n;
+  }
+
+  private subnode(): Node {
+    if (this.is('LABEL')) {
+      const l = this.advance();
+      const n = this.subnode();
+      addLabel(n, l.text);
+      return n;
+    }
+    if (this.is('OMIT_NO_REF')) {
+      this.advance();
+      const n = this.subnode();
+      n.omitIfNoRef = true;
+      return n;
+    }
+    if (this.is('DEL_NODE')) {
+      const del = this.advance();
+      const name = this.expect('PROPNODENAME');
+      const semi = this.expectChar(';');
+      const n = newNode(name.text);
+      n.deleted = true;
+      n.pos = span(del.pos, semi.pos);
+      return n;
+    }
+    const name = this.expect('PROPNODENAME');
+    const n = this.nodedef();
+    n.name = name.text;
+    return n;
+  }
+
+  private propdef(): Property {
+    if (this.is('LABEL')) {
+      const l = this.advance();
+      const p = this.propdef();
+      addLabel(p, l.text);
+      return p;
+    }
+    if (this.is('DEL_PROP')) {
+      this.advance();
+      const name = this.expect('PROPNODENAME');
+      this.expectChar(';');
+      const p = newProperty(name.text, { bytes: new Uint8Array(0), markers: [] });
+      p.deleted = true;
+      return p;
+    }
+    const name = this.expect('PROPNODENAME');
+    if (this.isChar(';')) {
+      const semi = this.advance();
+      return newProperty(name.text, { bytes: new Uint8Array(0), markers: [] }, span(name.pos, semi.pos));
+    }
+    this.expectChar('=');
+    const d = this.propdata();
+    const semi = this.expectChar(';');
+    return newProperty(name.text, d.toData(), span(name.pos, semi.pos));
+  }
+
+  /** Token k ahead of the current one (0 = current). */
+  private peekN(k: number): Token {
+    if (k === 0) return this.tok;
+    while (this.buffer.length < k) this.buffer.push(this.lx.next());
+    return this.buffer[k - 1]!;
+  }
+  private buffer: Token[] = [];
+
+  private propdata(): DataBuilder {
+    const d = new DataBuilder();
+    for (;;) {
+      while (this.is('LABEL')) {
+        const l = this.advance();
+        d.marker(MarkerType.Label, l.text, l.pos);
+      }
+      this.propItem(d);
+      while (this.is('LABEL')) {
+        const l = this.advance();
+        d.marker(MarkerType.Label, l.text, l.pos);
+      }
+      if (this.isChar(',')) {
+        this.advance();
+        continue;
+      }
+      return d;
+    }
+  }
+
+  private propItem(d: DataBuilder): void {
+    if (this.is('STRING')) {
+      const s = this.advance();
+      const u = unescapeString(s.text);
+      if (u.fatal) throw new FatalError(u.fatal);
+      d.marker(MarkerType.TypeString);
+      d.append(latin1Bytes(u.bytes + '\0'));
+      return;
+    }
+    if (this.isRef()) {
+      const r = this.advance();
+      d.marker(MarkerType.TypeString, r.text, r.pos);
+      d.marker(MarkerType.RefPath, r.text, r.pos);
+      return;
+    }
+    if (this.isChar('[')) {
+      this.advance();
+      d.marker(MarkerType.TypeUint8);
+      for (;;) {
+        if (this.is('BYTE')) d.append([Number(this.advance().value!)]);
+        else if (this.is('LABEL')) {
+          const l = this.advance();
+          d.marker(MarkerType.Label, l.text, l.pos);
+        } else break;
+      }
+      this.expectChar(']');
+      return;
+    }
+    if (this.is('INCBIN')) {
+      const kw = this.advance();
+      this.expectChar('(');
+      const fnTok = this.expect('STRING');
+      let offset: bigint | undefined;
+      let length: bigint | undefined;
+      if (this.isChar(',')) {
+        this.advance();
+        offset = this.integerPrim().v;
+        this.expectChar(',');
+        length = this.integerPrim().v;
+      }
+      this.expectChar(')');
+      const u = unescapeString(fnTok.text);
+      if (u.fatal) throw new FatalError(u.fatal);
+      const fname = u.bytes.split('\0')[0]!;
+      const bin = this.host.readBinary(fname, fnTok.dir);
+      if (!bin) throw new FatalError(`Couldn't open "${fname}": No such file or directory`);
+      void kw;
+      let bytes = bin;
+      if (offset !== undefined) {
+        const off = offset > BigInt(bin.length) ? bin.length : Number(offset);
+        bytes = bin.subarray(off);
+        if (length !== undefined && length < BigInt(bytes.length)) bytes = bytes.subarray(0, Number(length));
+      }
+      d.marker(MarkerType.TypeNone);
+      d.append(bytes);
+      return;
+    }
+    // arrayprefix ... '>'
+    let bits = 32;
+    if (this.is('BITS')) {
+      this.advance();
+      const lit = this.expect('LITERAL');
+      const v = lit.value!;
+      if (v === 8n || v === 16n || v === 32n || v === 64n) bits = Number(v);
+      else {
+        this.error(lit.pos, 'Array elements must be 8, 16, 32 or 64-bits');
+        bits = 32;
+      }
+      this.expectChar('<');
+    } else this.expectChar('<');
+    const type = bits === 8 ? MarkerType.TypeUint8 : bits === 16 ? MarkerType.TypeUint16 : bits === 64 ? MarkerType.TypeUint64 : MarkerType.TypeUint32;
+    d.marker(type);
+    for (;;) {
+      if (this.isRef()) {
+        const r = this.advance();
+        if (bits === 32) d.marker(MarkerType.RefPhandle, r.text, r.pos);
+        else this.error(r.pos, 'References are only allowed in arrays with 32-bit elements.');
+        d.appendInt(M64 >> BigInt(64 - bits), bits);
+      } else if (this.is('LABEL')) {
+        const l = this.advance();
+        d.marker(MarkerType.Label, l.text, l.pos);
+      } else if (this.is('LITERAL') || this.is('CHAR_LITERAL') || this.isChar('(')) {
+        const { v, pos } = this.integerPrim();
+        if (bits < 64) {
+          const mask = (1n << BigInt(bits)) - 1n;
+          if (v > mask && (v | mask) !== M64) this.error(pos, `Value out of range for ${bits}-bit array element`);
+        }
+        d.appendInt(v & (bits === 64 ? M64 : (1n << BigInt(bits)) - 1n), bits);
+      } else break;
+    }
+    this.expectChar('>');
+  }
+
+  // ---- integer expressions (uint64, C precedence) ----
+
+  private integerPrim(): { v: bigint; pos: SourcePos } {
+    if (this.is('LITERAL') || this.is('CHAR_LITERAL')) {
+      const t = this.advance();
+      return { v: t.value!, pos: t.pos };
+    }
+    const open = this.expectChar('(');
+    const e = this.expr();
+    const close = this.expectChar(')');
+    return { v: e.v, pos: span(open.pos, close.pos) };
+  }
+
+  private expr(): { v: bigint; pos: SourcePos } {
+    const c = this.binary(0);
+    if (this.isChar('?')) {
+      this.advance();
+      const a = this.expr();
+      this.expectChar(':');
+      const b = this.expr();
+      return { v: c.v ? a.v : b.v, pos: span(c.pos, b.pos) };
+    }
+    return c;
+  }
+
+  private static readonly LEVELS: { ops: string[] }[] = [
+    { ops: ['OR'] }, { ops: ['AND'] }, { ops: ['|'] }, { ops: ['^'] }, { ops: ['&'] },
+    { ops: ['EQ', 'NE'] }, { ops: ['<', '>', 'LE', 'GE'] }, { ops: ['LSHIFT', 'RSHIFT'] }, { ops: ['+', '-'] }, { ops: ['*', '/', '%'] },
+  ];
+
+  private opHere(ops: string[]): string | undefined {
+    const t = this.tok;
+    const key = t.kind === 'CHAR' ? t.text : t.kind;
+    return ops.includes(key) ? key : undefined;
+  }
+
+  private binary(level: number): { v: bigint; pos: SourcePos } {
+    if (level >= Parser.LEVELS.length) return this.unary();
+    let l = this.binary(level + 1);
+    for (;;) {
+      const op = this.opHere(Parser.LEVELS[level]!.ops);
+      if (!op) return l;
+      this.advance();
+      const r = this.binary(level + 1);
+      const pos = span(l.pos, r.pos);
+      let v: bigint;
+      switch (op) {
+        case 'OR': v = l.v || r.v ? 1n : 0n; break;
+        case 'AND': v = l.v && r.v ? 1n : 0n; break;
+        case '|': v = l.v | r.v; break;
+        case '^': v = l.v ^ r.v; break;
+        case '&': v = l.v & r.v; break;
+        case 'EQ': v = l.v === r.v ? 1n : 0n; break;
+        case 'NE': v = l.v !== r.v ? 1n : 0n; break;
+        case '<': v = l.v < r.v ? 1n : 0n; break;
+        case '>': v = l.v > r.v ? 1n : 0n; break;
+        case 'LE': v = l.v <= r.v ? 1n : 0n; break;
+        case 'GE': v = l.v >= r.v ? 1n : 0n; break;
+        case 'LSHIFT': v = r.v < 64n ? (l.v << r.v) & M64 : 0n; break;
+        case 'RSHIFT': v = r.v < 64n ? l.v >> r.v : 0n; break;
+        case '+': v = (l.v + r.v) & M64; break;
+        case '-': v = (l.v - r.v) & M64; break;
+        case '*': v = (l.v * r.v) & M64; break;
+        case '/':
+          if (r.v !== 0n) v = l.v / r.v;
+          else {
+            this.error(pos, 'Division by zero');
+            v = 0n;
+          }
+          break;
+        default:
+          if (r.v !== 0n) v = l.v % r.v;
+          else {
+            this.error(pos, 'Division by zero');
+            v = 0n;
+          }
+      }
+      l = { v, pos };
+    }
+  }
+
+  private unary(): { v: bigint; pos: SourcePos } {
+    if (this.isChar('-') || this.isChar('~') || this.isChar('!')) {
+      const op = this.advance();
+      const e = this.unary();
+      const v = op.text === '-' ? (-e.v) & M64 : op.text === '~' ? ~e.v & M64 : e.v ? 0n : 1n;
+      return { v, pos: span(op.pos, e.pos) };
+    }
+    return this.integerPrim();
+  }
+}
