@@ -27,7 +27,7 @@ test('the demo boots the example guest: same console output as QEMU, same instru
     t.skip('qemu-system-arm not installed: output not compared with QEMU');
     return;
   }
-  const q = spawnSync('qemu-system-arm', ['-M', 'virt', '-cpu', 'cortex-a15', '-nographic', '-semihosting', '-kernel', elf], { encoding: 'utf8', timeout: 30_000 });
+  const q = spawnSync('qemu-system-arm', ['-M', 'virt', '-cpu', 'cortex-a15', '-nographic', '-nic', 'none', '-semihosting', '-kernel', elf], { encoding: 'utf8', timeout: 30_000 });
   assert.equal(q.status, 0);
   // Without a terminal, QEMU writes the semihosting console to its standard error.
   assert.equal(console, q.stdout + q.stderr);
