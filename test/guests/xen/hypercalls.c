@@ -1,0 +1,148 @@
+/* Exercises every dom0 hypercall xenarm answers, with Xen's results and error codes: xen_version,
+   console_io, memory_op, vcpu_op, hvm_op, vm_assist, platform_op, grant_table_op, sched_op, multicall,
+   physdev_op, unknown numbers, bad pointers (-EFAULT) and a foreign HVC immediate (undefined). */
+#include "rt/xrt.h"
+
+static u8 shared_page[4096] __attribute__((aligned(4096)));
+static u8 vcpu_page[4096] __attribute__((aligned(4096)));
+static u8 runstate[48] __attribute__((aligned(8)));
+#define BAD_PTR 0x10000000 /* not RAM: a hypercall must answer -EFAULT */
+
+struct add_to_physmap { u16 domid, size; u32 space; u64 idx, gpfn; };
+struct hvm_param { u16 domid, pad; u32 index; u64 value; };
+struct multicall_entry { u64 op; s32 result_lo, result_hi; u64 args[6]; };
+
+int main(u32 r0, u32 r1, u32 r2) {
+  print("hypercalls guest\n");
+  check("boot r0", r0, 0);
+  check("boot r1 (no machine number)", r1, -1);
+  check("boot r2 is a device tree", *(volatile u32 *)r2, 0xedfe0dd0);
+
+  /* xen_version */
+  check("xen_version(version)", HC(HYP_xen_version, 0, 0, 0), (4 << 16) | 17);
+  u32 feat[2] = { 0, 0 };
+  check("xen_version(get_features)", HC(HYP_xen_version, 6, feat, 0), 0);
+  check("features: dom0 + auto_translated_physmap + direct_mapped", feat[1] & ((1 << 11) | (1 << 2) | (1 << 17)), (1 << 11) | (1 << 2) | (1 << 17));
+  feat[0] = 1;
+  check("xen_version(get_features, submap 1)", HC(HYP_xen_version, 6, feat, 0), -EINVAL);
+  check("xen_version(pagesize)", HC(HYP_xen_version, 7, 0, 0), 4096);
+  char caps[1024];
+  check("xen_version(capabilities)", HC(HYP_xen_version, 3, caps, 0), 0);
+  check("capabilities say armv7l", memcmp_(caps, "xen-3.0-armv7l", 14), 0);
+  char extra[16];
+  check("xen_version(extraversion)", HC(HYP_xen_version, 1, extra, 0), 0);
+  u32 bid[8] = { 32 };
+  check("xen_version(build_id) length", HC(HYP_xen_version, 10, bid, 0), 20);
+  bid[0] = 4;
+  check("xen_version(build_id) small buffer", HC(HYP_xen_version, 10, bid, 0), -ENOBUFS);
+  check("xen_version(bad cmd)", HC(HYP_xen_version, 99, 0, 0), -ENOSYS);
+  check("xen_version(get_features) bad pointer", HC(HYP_xen_version, 6, BAD_PTR, 0), -EFAULT);
+
+  /* console_io */
+  check("console_io(write)", HC(HYP_console_io, 0, 3, "hi\n"), 0);
+  check("console_io(write) bad pointer", HC(HYP_console_io, 0, 4, BAD_PTR), -EFAULT);
+  check("console_io(bad cmd)", HC(HYP_console_io, 7, 0, 0), -ENOSYS);
+  char in[8];
+  check("console_io(read) with no input", HC(HYP_console_io, 1, sizeof in, in), 0);
+
+  /* unknown and x86-only hypercalls */
+  check("hypercall 1 (mmu_update, x86 only)", HC(1, 0, 0, 0), -ENOSYS);
+  check("hypercall 60", HC(60, 0, 0, 0), -ENOSYS);
+  check("physdev_op", HC(HYP_physdev_op, 0, 0, 0), -ENOSYS);
+  check("hvc #1 is undefined", (hvc_imm1(), (long)exc_count[1]), 1);
+
+  /* memory_op: shared_info */
+  struct add_to_physmap x = { 0x7ff0, 0, 0, 0, (u32)shared_page >> 12 };
+  check("add_to_physmap(shared_info)", HC(HYP_memory_op, 7, &x, 0), 0);
+  x.idx = 1;
+  check("add_to_physmap(shared_info, idx 1)", HC(HYP_memory_op, 7, &x, 0), -EINVAL);
+  x.domid = 5; x.idx = 0;
+  check("add_to_physmap(other domain)", HC(HYP_memory_op, 7, &x, 0), -ESRCH);
+  x.domid = 0x7ff0; x.space = 9;
+  check("add_to_physmap(bad space)", HC(HYP_memory_op, 7, &x, 0), -ENOSYS);
+  check("add_to_physmap bad pointer", HC(HYP_memory_op, 7, BAD_PTR, 0), -EFAULT);
+  u16 self = 0x7ff0;
+  check("current_reservation", HC(HYP_memory_op, 3, &self, 0), 128 * 256);
+  check("memory_op(bad cmd)", HC(HYP_memory_op, 40, 0, 0), -ENOSYS);
+
+  /* platform_op settime64 → shared_info wall clock */
+  u32 pf[8] = { 62, 0x03000001, 1000, 0, 500, 0, 0, 0 };
+  check("platform_op(settime64)", HC(HYP_platform_op, pf, 0, 0), 0);
+  check("wall clock seconds in shared_info", *(volatile u32 *)(shared_page + 1076), 1000);
+  check("wall clock version is even", *(volatile u32 *)(shared_page + 1072) & 1, 0);
+  pf[1] = 0x03000000;
+  check("platform_op(old interface version)", HC(HYP_platform_op, pf, 0, 0), -EACCES);
+
+  /* vcpu_op */
+  u32 vi[4] = { (u32)vcpu_page >> 12, 0, 64, 0 };
+  check("register_vcpu_info", HC(HYP_vcpu_op, 10, 0, vi), 0);
+  check("register_vcpu_info again", HC(HYP_vcpu_op, 10, 0, vi), -EINVAL);
+  check("vcpu_info: upcall pending after registration", vcpu_page[64], 1);
+  check("register_vcpu_info vcpu 5", HC(HYP_vcpu_op, 10, 5, vi), -ENOENT);
+  vi[2] = 4090;
+  check("register_vcpu_info offset past the page", HC(HYP_vcpu_op, 10, 0, vi), -EINVAL);
+  u64 rs = (u32)runstate;
+  check("register_runstate_memory_area", HC(HYP_vcpu_op, 5, 0, &rs), 0);
+  check("runstate: running", *(volatile u32 *)runstate, 0);
+  check("vcpu_op(is_up) not on ARM", HC(HYP_vcpu_op, 3, 0, 0), -EINVAL);
+
+  /* hvm_op */
+  struct hvm_param hp = { 0x7ff0, 0, 2, 0x1234 };
+  check("hvm get_param(STORE_EVTCHN)", HC(HYP_hvm_op, 1, &hp, 0), 0);
+  check("STORE_EVTCHN of dom0 is 0", (long)hp.value, 0);
+  hp.index = 1000;
+  check("hvm get_param(bad index)", HC(HYP_hvm_op, 1, &hp, 0), -EINVAL);
+  check("hvm_op(bad op)", HC(HYP_hvm_op, 9, &hp, 0), -ENOSYS);
+
+  /* vm_assist */
+  check("vm_assist(enable, runstate_update_flag)", HC(HYP_vm_assist, 0, 5, 0), 0);
+  check("vm_assist(enable, 4gb_segments)", HC(HYP_vm_assist, 0, 0, 0), -EINVAL);
+
+  /* grant_table_op */
+  struct { u16 dom; u16 pad; u32 nr, max; s16 status; u16 pad2; } qs = { 0x7ff0 };
+  check("grant query_size", HC(HYP_grant_table_op, 6, &qs, 1), 0);
+  check("grant frames", qs.nr, 1);
+  check("grant max frames", qs.max, 64);
+  check("grant query_size count 2", HC(HYP_grant_table_op, 6, &qs, 2), -EINVAL);
+  u32 ver = 2;
+  check("grant set_version(2) on ARM", HC(HYP_grant_table_op, 8, &ver, 1), -ENOSYS);
+  ver = 1;
+  check("grant set_version(1)", HC(HYP_grant_table_op, 8, &ver, 1), 0);
+  struct add_to_physmap g = { 0x7ff0, 0, 1, 0, 0x38000 };
+  check("add_to_physmap(grant_table frame 0 at 0x38000000)", HC(HYP_memory_op, 7, &g, 0), 0);
+  *(volatile u32 *)0x38000000 = 0xabcd1234;
+  check("grant frame is memory", *(volatile u32 *)0x38000000, 0xabcd1234);
+  g.idx = 64;
+  check("add_to_physmap(grant_table frame 64)", HC(HYP_memory_op, 7, &g, 0), -EINVAL);
+  u64 frames[2];
+  struct { u16 dom, pad; u32 nr; s16 status; u16 p2; u32 p3; u64 list; } st = { 0x7ff0, 0, 2, 0, 0, 0, (u32)frames };
+  check("grant setup_table(2)", HC(HYP_grant_table_op, 2, &st, 1), 0);
+  check("setup_table status", st.status, 0);
+  check("setup_table frame 0", (long)frames[0], 0x38000);
+  check("setup_table frame 1 unmapped", (long)(frames[1] >> 32), -1);
+  struct { u64 a; u16 off, len; u32 op; } cf = { 0, 0, 0, 0 };
+  check("grant cache_flush probe", HC(HYP_grant_table_op, 12, &cf, 1), 0);
+  check("grant_table_op(bad cmd)", HC(HYP_grant_table_op, 40, 0, 1), -ENOSYS);
+
+  /* multicall: two xen_version calls and a bad one */
+  struct multicall_entry mc[3] = {
+    { 17, 0, 0, { 0 } }, { 17, 0, 0, { 7 } }, { 99, 0, 0, { 0 } },
+  };
+  check("multicall", HC(HYP_multicall, mc, 3, 0), 0);
+  check("multicall[0] version", mc[0].result_lo, (4 << 16) | 17);
+  check("multicall[1] pagesize", mc[1].result_lo, 4096);
+  check("multicall[2] unknown", mc[2].result_lo, -ENOSYS);
+
+  /* sched_op */
+  check("sched_op(yield)", HC(HYP_sched_op, 0, 0, 0), 0);
+  u32 wd[2] = { 0, 30 };
+  long id = HC(HYP_sched_op, 6, wd, 0);
+  check("watchdog create", id, 1);
+  wd[0] = id; wd[1] = 0;
+  check("watchdog destroy", HC(HYP_sched_op, 6, wd, 0), 0);
+  check("watchdog destroy again", HC(HYP_sched_op, 6, wd, 0), -EINVAL);
+  u32 bad = 9;
+  check("sched_op(shutdown, bad reason)", HC(HYP_sched_op, 2, &bad, 0), -EINVAL);
+  check("sched_op(bad cmd)", HC(HYP_sched_op, 42, 0, 0), -ENOSYS);
+  return 0;
+}
