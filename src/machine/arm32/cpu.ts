@@ -11,7 +11,7 @@ import { createMemorySystem } from './memory-system';
 import { semihostingCall } from './semihosting';
 import { K, mk, type D } from './decoded';
 import { decodeT32, isT32Wide } from './thumb';
-import { VfpTransfers } from './vfp-transfers';
+import { Vfpv4Unit } from './vfp/unit';
 
 /** Register bank index of a mode: r13/r14 (and r8–r12 for FIQ) are banked per index. */
 const BANK: Record<number, number> = { 0x10: 0, 0x1f: 0, 0x11: 1, 0x12: 2, 0x13: 3, 0x17: 4, 0x1b: 5, 0x16: 6, 0x1a: 7 };
@@ -327,7 +327,7 @@ export class Arm32Cpu implements CpuApi {
     this.cp15 = ms.cp15;
     const self = this;
     this.mem = ms.mem;
-    this.vfp = o.vfp ?? new VfpTransfers({
+    this.vfp = o.vfp ?? new Vfpv4Unit({
       getReg: (n) => (n === 15 ? (this.cur + (this.thumb ? 4 : 8)) >>> 0 : this.r[n] >>> 0),
       setReg: (n, v) => { this.r[n] = v | 0; },
       setNzcv: (v) => this.setNzcv(v),

@@ -1,0 +1,243 @@
+// VFP data-processing instructions (the CDP space of cp10/cp11): arithmetic, fused and chained
+// multiply-accumulate, VMOV immediate/register, VABS/VNEG/VSQRT, compares and every conversion. Each
+// tries the JS-double fast path (round to nearest, no flush-to-zero, nothing special) and otherwise
+// computes exactly with softfloat.ts. The chained forms (VMLA…) round twice, as the architecture
+// says; negations flip the sign bit even of NaNs, as FPNeg does, so NaN results match QEMU's.
+import { UndefinedInstruction } from '../contracts';
+import { IXC, LEN_STRIDE, RMode } from './fpscr';
+import * as sf from './softfloat';
+import * as fx from './fast';
+import type { Vfpv4Unit } from './unit';
+
+const undef = (): never => { throw UndefinedInstruction.instance; };
+
+/** FPSCR bits that force the slow path: a directed rounding mode or flush-to-zero. */
+const SLOW_MODES = (3 << 22) | (1 << 24);
+const SIGN64 = 1n << 63n;
+const SIGN32 = 1n << 31n;
+
+interface FastOps {
+  add(a: number, b: number): number;
+  mul(a: number, b: number): number;
+  div(a: number, b: number): number;
+  sqrt(a: number): number;
+  fma(c: number, a: number, b: number): number;
+}
+const FAST64: FastOps = { add: fx.add64, mul: fx.mul64, div: fx.div64, sqrt: fx.sqrt64, fma: fx.fma64 };
+const FAST32: FastOps = { add: fx.add32, mul: fx.mul32, div: fx.div32, sqrt: fx.sqrt32, fma: fx.fma32 };
+
+function getBits(u: Vfpv4Unit, i: number, dbl: boolean): bigint {
+  const R = u.regs;
+  return dbl ? (BigInt(R[2 * i + 1]) << 32n) | BigInt(R[2 * i]) : BigInt(R[i]);
+}
+function setBits(u: Vfpv4Unit, i: number, dbl: boolean, v: bigint): void {
+  const R = u.regs;
+  if (dbl) { R[2 * i] = Number(v & 0xffffffffn); R[2 * i + 1] = Number(v >> 32n); } else R[i] = Number(v);
+}
+
+export function dataProcessing(u: Vfpv4Unit, w: number): void {
+  const dbl = (w & 0x100) !== 0;
+  const vd = (w >>> 12) & 15, D = (w >>> 22) & 1, vn = (w >>> 16) & 15, N = (w >>> 7) & 1, vm = w & 15, M = (w >>> 5) & 1;
+  const d = dbl ? (D << 4) | vd : (vd << 1) | D;
+  const n = dbl ? (N << 4) | vn : (vn << 1) | N;
+  const m = dbl ? (M << 4) | vm : (vm << 1) | M;
+  const opc = (((w >>> 23) & 1) << 2) | ((w >>> 20) & 3);
+  const op6 = (w >>> 6) & 1;
+  if (opc !== 7) {
+    // Short vectors are not implemented by the Cortex-A15: non-zero LEN/STRIDE makes these UNDEFINED.
+    if (u.fpscr & LEN_STRIDE) undef();
+    if (opc === 4 && op6) undef();
+    threeOperand(u, opc, op6, dbl, d, n, m);
+    return;
+  }
+  other(u, w, dbl, d, m, vd, D, vm, M);
+}
+
+function threeOperand(u: Vfpv4Unit, opc: number, op6: number, dbl: boolean, d: number, n: number, m: number): void {
+  const V = dbl ? u.f64 : u.f32;
+  if ((u.fpscr & SLOW_MODES) === 0) {
+    const F = dbl ? FAST64 : FAST32;
+    const a = V[n], b = V[m], c = V[d];
+    fx.fast.inexact = false;
+    let r: number;
+    switch (opc) {
+      case 0: { const p = F.mul(a, b); r = F.add(c, op6 ? -p : p); break; } // VMLA / VMLS
+      case 1: { const p = F.mul(a, b); r = F.add(-c, op6 ? -p : p); break; } // VNMLS / VNMLA
+      case 2: { const p = F.mul(a, b); r = op6 ? -p : p; break; } // VMUL / VNMUL
+      case 3: r = F.add(a, op6 ? -b : b); break; // VADD / VSUB
+      case 4: r = F.div(a, b); break;
+      case 5: r = F.fma(-c, op6 ? -a : a, b); break; // VFNMS / VFNMA
+      default: r = F.fma(c, op6 ? -a : a, b); break; // VFMA / VFMS
+    }
+    if (r === r) {
+      V[d] = r;
+      if (fx.fast.inexact) u.fpscr = (u.fpscr | IXC) >>> 0;
+      return;
+    }
+  }
+  const f = dbl ? sf.F64 : sf.F32;
+  const sign = dbl ? SIGN64 : SIGN32;
+  const ctx = u.ctx.load(u.fpscr);
+  const a = getBits(u, n, dbl), b = getBits(u, m, dbl), c = getBits(u, d, dbl);
+  let r: bigint;
+  switch (opc) {
+    case 0: { const p = sf.mul(a, b, f, ctx); r = sf.add(c, op6 ? p ^ sign : p, f, ctx); break; }
+    case 1: { const p = sf.mul(a, b, f, ctx); r = sf.add(c ^ sign, op6 ? p ^ sign : p, f, ctx); break; }
+    case 2: { const p = sf.mul(a, b, f, ctx); r = op6 ? p ^ sign : p; break; }
+    case 3: r = sf.add(a, b, f, ctx, op6 === 1); break;
+    case 4: r = sf.div(a, b, f, ctx); break;
+    case 5: r = sf.fma(c ^ sign, op6 ? a ^ sign : a, b, f, ctx); break;
+    default: r = sf.fma(c, op6 ? a ^ sign : a, b, f, ctx); break;
+  }
+  setBits(u, d, dbl, r);
+  u.fpscr = (u.fpscr | ctx.flags) >>> 0;
+}
+
+/** VMOV immediate: abcdefgh expands to a:NOT(b):bbb…:cdefgh:0…. */
+function vmovImmediate(u: Vfpv4Unit, w: number, dbl: boolean, d: number): void {
+  const imm8 = (((w >>> 16) & 15) << 4) | (w & 15);
+  const sign = imm8 >>> 7, b = (imm8 >>> 6) & 1, R = u.regs;
+  if (dbl) {
+    const exp = ((b ^ 1) << 10) | (b ? 0x3fc : 0) | ((imm8 >>> 4) & 3);
+    R[2 * d] = 0;
+    R[2 * d + 1] = ((sign << 31) | (exp << 20) | ((imm8 & 15) << 16)) >>> 0;
+  } else {
+    const exp = ((b ^ 1) << 7) | (b ? 0x7c : 0) | ((imm8 >>> 4) & 3);
+    R[d] = ((sign << 31) | (exp << 23) | ((imm8 & 15) << 19)) >>> 0;
+  }
+}
+
+function other(u: Vfpv4Unit, w: number, dbl: boolean, d: number, m: number, vd: number, D: number, vm: number, M: number): void {
+  const opc2 = (w >>> 16) & 15, opc3 = (w >>> 6) & 3;
+  const R = u.regs;
+  if ((opc3 & 1) === 0) {
+    if ((w & 0xf0) !== 0) undef();
+    if (u.fpscr & LEN_STRIDE) undef();
+    vmovImmediate(u, w, dbl, d);
+    return;
+  }
+  switch (opc2) {
+    case 0: case 1: {
+      if (u.fpscr & LEN_STRIDE) undef();
+      if (opc2 === 1 && opc3 === 3) { sqrt(u, dbl, d, m); return; }
+      const hi = dbl ? 2 * m + 1 : m, dhi = dbl ? 2 * d + 1 : d;
+      if (dbl) R[2 * d] = R[2 * m];
+      // VMOV, VABS, VNEG: bit operations, no exceptions, NaNs untouched.
+      R[dhi] = opc2 === 1 ? (R[hi] ^ 0x80000000) >>> 0 : opc3 === 3 ? (R[hi] & 0x7fffffff) >>> 0 : R[hi];
+      return;
+    }
+    case 2: case 3: { // VCVTB / VCVTT between half and single precision
+      if (dbl) undef();
+      const top = (w >>> 7) & 1;
+      const ctx = u.ctx.load(u.fpscr);
+      const half = ctx.ahp ? sf.F16AHP : sf.F16;
+      const sd = (vd << 1) | D, sm = (vm << 1) | M;
+      if (opc2 === 2) {
+        const h = top ? R[sm] >>> 16 : R[sm] & 0xffff;
+        R[sd] = Number(sf.convert(BigInt(h), half, sf.F32, ctx));
+      } else {
+        const h = Number(sf.convert(BigInt(R[sm]), sf.F32, half, ctx));
+        R[sd] = top ? ((R[sd] & 0xffff) | (h << 16)) >>> 0 : ((R[sd] & 0xffff0000) | h) >>> 0;
+      }
+      u.fpscr = (u.fpscr | ctx.flags) >>> 0;
+      return;
+    }
+    case 4: case 5: { // VCMP / VCMPE, with a register or with +0
+      if (opc2 === 5 && (vm | M) !== 0) undef();
+      const ctx = u.ctx.load(u.fpscr);
+      const b = opc2 === 5 ? 0n : getBits(u, m, dbl);
+      const nzcv = sf.compare(getBits(u, d, dbl), b, dbl ? sf.F64 : sf.F32, ctx, ((w >>> 7) & 1) === 1);
+      u.fpscr = (((u.fpscr & 0x0fffffff) | nzcv | ctx.flags) >>> 0);
+      return;
+    }
+    case 7: { // VCVT between double and single
+      if (opc3 !== 3) undef();
+      const sd = (vd << 1) | D, dd = (D << 4) | vd;
+      if ((u.fpscr & SLOW_MODES) === 0) {
+        if (dbl) {
+          const a = u.f64[m], r = Math.fround(a);
+          if (r - r === 0 && (Math.abs(a) >= 2 ** -126 || a === 0)) {
+            u.f32[sd] = r;
+            if (r !== a) u.fpscr = (u.fpscr | IXC) >>> 0;
+            return;
+          }
+        } else {
+          const a = u.f32[m];
+          if (a === a) { u.f64[dd] = a; return; }
+        }
+      }
+      const ctx = u.ctx.load(u.fpscr);
+      if (dbl) R[sd] = Number(sf.convert(getBits(u, m, true), sf.F64, sf.F32, ctx));
+      else setBits(u, dd, true, sf.convert(BigInt(R[m]), sf.F32, sf.F64, ctx));
+      u.fpscr = (u.fpscr | ctx.flags) >>> 0;
+      return;
+    }
+    case 8: { // VCVT from 32-bit integer (in Sm) with FPSCR rounding
+      const sm = (vm << 1) | M;
+      const v = (w & 0x80) ? R[sm] | 0 : R[sm];
+      if (dbl) { u.f64[d] = v; return; } // always exact
+      if ((u.fpscr & SLOW_MODES) === 0) {
+        const r = Math.fround(v);
+        u.f32[d] = r;
+        if (r !== v) u.fpscr = (u.fpscr | IXC) >>> 0;
+        return;
+      }
+      const ctx = u.ctx.load(u.fpscr);
+      R[d] = Number(sf.fromInt(v, 0, sf.F32, ctx));
+      u.fpscr = (u.fpscr | ctx.flags) >>> 0;
+      return;
+    }
+    case 10: case 11: case 14: case 15: { // VCVT between floating point and fixed point (in place)
+      const toFixed = (opc2 & 4) !== 0, unsigned = (opc2 & 1) === 1, size = (w & 0x80) ? 32 : 16;
+      const fracBits = size - ((vm << 1) | M);
+      if (fracBits < 0) undef();
+      const ctx = u.ctx.load(u.fpscr);
+      const f = dbl ? sf.F64 : sf.F32;
+      if (toFixed) {
+        const r = sf.toInt(getBits(u, d, dbl), f, ctx, unsigned, size, fracBits, RMode.Zero);
+        if (dbl) { R[2 * d] = r >>> 0; R[2 * d + 1] = !unsigned && r < 0 ? 0xffffffff : 0; } else R[d] = r >>> 0;
+      } else {
+        const lo = dbl ? R[2 * d] : R[d];
+        const v = size === 16 ? (unsigned ? lo & 0xffff : (lo << 16) >> 16) : unsigned ? lo >>> 0 : lo | 0;
+        // Fixed to float always rounds to nearest (as QEMU does), whatever FPSCR.RMode says.
+        setBits(u, d, dbl, sf.fromInt(v, fracBits, f, ctx, RMode.Nearest));
+      }
+      u.fpscr = (u.fpscr | ctx.flags) >>> 0;
+      return;
+    }
+    case 12: case 13: { // VCVT / VCVTR to 32-bit integer (in Sd)
+      const unsigned = opc2 === 12, roundZero = (w & 0x80) !== 0;
+      const sd = (vd << 1) | D;
+      if (roundZero && (u.fpscr & (1 << 24)) === 0) {
+        const a = dbl ? u.f64[m] : u.f32[m];
+        const t = Math.trunc(a);
+        if (unsigned ? t >= 0 && t <= 0xffffffff : t >= -0x80000000 && t <= 0x7fffffff) {
+          R[sd] = t >>> 0;
+          if (t !== a) u.fpscr = (u.fpscr | IXC) >>> 0;
+          return;
+        }
+      }
+      const ctx = u.ctx.load(u.fpscr);
+      R[sd] = sf.toInt(getBits(u, m, dbl), dbl ? sf.F64 : sf.F32, ctx, unsigned, 32, 0, roundZero ? RMode.Zero : ctx.rmode) >>> 0;
+      u.fpscr = (u.fpscr | ctx.flags) >>> 0;
+      return;
+    }
+    default: undef();
+  }
+}
+
+function sqrt(u: Vfpv4Unit, dbl: boolean, d: number, m: number): void {
+  const V = dbl ? u.f64 : u.f32;
+  if ((u.fpscr & SLOW_MODES) === 0) {
+    fx.fast.inexact = false;
+    const r = dbl ? fx.sqrt64(V[m]) : fx.sqrt32(V[m]);
+    if (r === r) {
+      V[d] = r;
+      if (fx.fast.inexact) u.fpscr = (u.fpscr | IXC) >>> 0;
+      return;
+    }
+  }
+  const ctx = u.ctx.load(u.fpscr);
+  setBits(u, d, dbl, sf.sqrt(getBits(u, m, dbl), dbl ? sf.F64 : sf.F32, ctx));
+  u.fpscr = (u.fpscr | ctx.flags) >>> 0;
+}
