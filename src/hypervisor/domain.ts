@@ -129,8 +129,7 @@ export class Domain implements EventHost, PsciHost {
     this.onEvent({ kind: 'vcpu', vcpu, online: true, entry, icount: v.icount });
   }
   powerOff(vcpu: number): void {
-    this.vcpus[vcpu].online = false;
-    this.vcpus[vcpu].requestStop();
+    this.vcpus[vcpu].powerOff();
     this.onEvent({ kind: 'vcpu', vcpu, online: false, icount: this.vcpus[vcpu].icount });
   }
   systemOff(): void { this.shutdown(0); }

@@ -3,10 +3,13 @@
 // reports it idle and runs nothing while it is off. Everything else goes straight to the core.
 import type { CpuApi, ExceptionKind, StopReason } from '../machine/arm32/contracts';
 
-const IDLE = 1 as StopReason; // StopReason.Idle (const enum value; kept literal so this file has no runtime import)
+// StopReason values (const enum; literal so this file has no runtime import).
+const IDLE = 1 as StopReason, REQUESTED = 6 as StopReason;
 
 export class PoweredVcpu implements CpuApi {
   online: boolean;
+  /** Set by powerOff from inside the vCPU's own run: its stop request is not a debugger stop. */
+  private offStop = false;
 
   constructor(readonly inner: CpuApi, online: boolean) {
     this.online = online;
@@ -44,7 +47,22 @@ export class PoweredVcpu implements CpuApi {
   setIrqLine(level: boolean) { this.inner.setIrqLine(level); }
   setFiqLine(level: boolean) { this.inner.setFiqLine(level); }
   signalEvent() { this.inner.signalEvent(); }
-  run(budget: number): StopReason { return this.online ? this.inner.run(budget) : IDLE; }
+  run(budget: number): StopReason {
+    if (!this.online) return IDLE;
+    const r = this.inner.run(budget);
+    if (this.offStop) {
+      this.offStop = false;
+      if (r === REQUESTED && !this.online) return IDLE;
+    }
+    return r;
+  }
+
+  /** CPU_OFF: the vCPU stops after the current instruction and runs no more until powered on. */
+  powerOff(): void {
+    this.online = false;
+    this.offStop = true;
+    this.inner.requestStop();
+  }
   requestStop() { this.inner.requestStop(); }
   reset(entry: number) { this.inner.reset(entry); }
   takeException(kind: ExceptionKind) { this.inner.takeException(kind); }

@@ -22,13 +22,20 @@ export async function xenGuest(name: string): Promise<string> {
   return (buildXenGuests([name]) as string[])[0];
 }
 
-export function bootGuest(path: string, opts: Partial<Dom0Options> = {}, budget = 20_000_000, prepare?: (d: Dom0) => void): GuestRun {
+/** Console input to type once the guest has printed `after`. */
+export interface TypedInput { after: string; text: string }
+
+export function bootGuest(path: string, opts: Partial<Dom0Options> = {}, budget = 20_000_000, prepare?: (d: Dom0) => void, input?: TypedInput): GuestRun {
   const kernel = new Uint8Array(readFileSync(path));
   const dom0 = Dom0.create({ kernel, kernelPath: path, ...opts });
   let console = '';
   const calls: HypercallRecord[] = [];
   const events: HypervisorEvent[] = [];
-  dom0.onConsoleOutput = (b) => { console += Buffer.from(b).toString('latin1'); };
+  let typed = false;
+  dom0.onConsoleOutput = (b) => {
+    console += Buffer.from(b).toString('latin1');
+    if (input && !typed && console.includes(input.after)) { typed = true; dom0.consoleInput(Buffer.from(input.text, 'latin1')); }
+  };
   dom0.onHypercall = (r) => { if (r.result !== undefined) calls.push(r); };
   dom0.onEvent = (e) => events.push(e);
   prepare?.(dom0);
