@@ -1,5 +1,5 @@
 // Developer tool: boots a zImage on the virt harness and streams its console, e.g.
-//   node --import tsx test/linux/run-virt.ts ~/.cache/xenarm/vmlinuz INITRD "console=ttyAMA0" [MAX_INSTRUCTIONS]
+//   [KERNEL_ADDR=0x40008000] node --import tsx test/linux/run-virt.ts ~/.cache/xenarm/vmlinuz INITRD "console=ttyAMA0" [MAX_INSTRUCTIONS]
 // Prints the instruction count and every vCPU's pc every 50M instructions on stderr.
 import { readFileSync } from 'node:fs';
 import { VirtLinux } from './virt-harness';
@@ -9,6 +9,7 @@ const vm = new VirtLinux({
   kernel: new Uint8Array(readFileSync(kernel)),
   initrd: initrd && initrd !== '-' ? new Uint8Array(readFileSync(initrd)) : undefined,
   bootargs,
+  ...(process.env.KERNEL_ADDR ? { kernelAddr: Number(process.env.KERNEL_ADDR) } : {}),
   onOutput: (b) => process.stdout.write(Buffer.of(b)),
 });
 const t0 = Date.now();

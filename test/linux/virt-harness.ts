@@ -55,6 +55,8 @@ export type VirtExit = 'poweroff' | 'reset' | null;
 
 export interface VirtLinuxOptions {
   kernel: Uint8Array;
+  /** Where the kernel goes (default: QEMU's 0x40010000 for a zImage; an uncompressed Image runs at 0x40008000). */
+  kernelAddr?: number;
   initrd?: Uint8Array;
   /** Kernel command line; /chosen is generated with it. */
   bootargs: string;
@@ -90,7 +92,7 @@ export class VirtLinux {
       ...(o.initrd ? { initrdStart: layout.initrdStart, initrdEnd: layout.initrdEnd } : {}),
     });
     const bus = this.board.bus;
-    const kernelAddr = VIRT_RAM_BASE + KERNEL_OFFSET;
+    const kernelAddr = o.kernelAddr ?? VIRT_RAM_BASE + KERNEL_OFFSET;
     bus.load(kernelAddr, o.kernel);
     if (o.initrd) bus.load(layout.initrdStart, o.initrd);
     bus.load(layout.dtbAddr, dtb);

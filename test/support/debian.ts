@@ -44,3 +44,32 @@ export function currentKernelPackage(): string | undefined {
   const r = spawnSync('apt-cache', [...o, 'depends', 'linux-image-armmp-lpae'], { encoding: 'utf8' });
   return /Depends:\s+(linux-image-[0-9.]+-[0-9]+-armmp-lpae)\b/.exec(r.stdout)?.[1];
 }
+
+export interface DebianGuests {
+  kernelPackage: string;
+  /** The kernel's zImage (boot/vmlinuz-…). */
+  vmlinuz: string;
+  /** busybox-static's armhf binary. */
+  busybox: string;
+}
+
+/**
+ * Debian's current armmp-lpae kernel and busybox-static, fetched into the cache when missing. Offline,
+ * a kernel already extracted there is used; otherwise an error message says what could not be fetched.
+ */
+export function debianGuests(): DebianGuests | { error: string } {
+  const extracted = () => {
+    const dir = join(cacheDir, 'extract');
+    return existsSync(dir) ? readdirSync(dir).filter((d) => /^linux-image-[0-9.]+-[0-9]+-armmp-lpae$/.test(d)).sort() : [];
+  };
+  const kernelPackage = currentKernelPackage() ?? extracted().pop();
+  if (!kernelPackage) return { error: 'cannot resolve linux-image-armmp-lpae in Debian\'s armhf archive (offline?)' };
+  const k = armhfPackage(kernelPackage);
+  if ('error' in k) return k;
+  const b = armhfPackage('busybox-static');
+  if ('error' in b) return b;
+  const boot = join(k.dir, 'boot');
+  const vmlinuz = readdirSync(boot).find((f) => f.startsWith('vmlinuz-'));
+  if (!vmlinuz) return { error: `${kernelPackage} has no boot/vmlinuz-*` };
+  return { kernelPackage, vmlinuz: join(boot, vmlinuz), busybox: join(b.dir, 'bin', 'busybox') };
+}
