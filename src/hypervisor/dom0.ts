@@ -7,8 +7,8 @@ import { BOOT_CPSR, BOOT_SCTLR, DT_MACHINE_ID, GUEST, VEXPRESS_MACHINE_ID } from
 import { Domain, SHUTDOWN_EXIT, type HypercallRecord, type HypervisorEvent, type ShutdownReason } from './domain';
 import { Dom0Error } from './errors';
 import { placeKernel, placeModules, type ImageKind } from './kernel-image';
-import { buildGuestTree } from './guest-tree';
-import { flattenTree } from './fdt-flatten';
+import { makeDom0Tree, type UserTree } from './dom0-tree';
+import { treeToDtb } from '../devicetree/index';
 import { buildAtags, ATAGS_OFFSET } from './atags';
 import { PoweredVcpu } from './powered-vcpu';
 import type { DeviceTree } from '../devicetree/model';
@@ -27,8 +27,10 @@ export interface Dom0Options {
   memoryMiB?: number;
   /** vCPUs (default 1, at most 8: the GICv2 limit). */
   cpus?: number;
-  /** A user DTB that replaces the generated tree (used as given). */
-  dtb?: Uint8Array;
+  /** The user's own tree (DTS or DTB) in place of the generated one; /chosen still gets bootargs and initrd. */
+  dtb?: UserTree;
+  /** A DTS file merged into the tree (generated or the user's), as dtc merges a node written twice. */
+  dtOverlay?: UserTree;
   /** 'dtb' (default): r2 = tree; 'atags': the legacy protocol, r1 = machine number, r2 = ATAGS list. */
   bootProtocol?: 'dtb' | 'atags';
   /** Machine number for the ATAGS protocol (default 2272, Versatile Express). */
@@ -81,7 +83,7 @@ export class Dom0 {
   readonly boot: BootRecord;
   /** The tree handed to the guest (DTB bytes), or the ATAGS list. */
   readonly dtb: Uint8Array;
-  /** The generated tree as a live tree (absent when the user supplied a DTB or ATAGS are used). */
+  /** The tree handed to the guest as a live tree (absent with the ATAGS protocol). */
   readonly tree: DeviceTree | null;
   readonly vcpus: PoweredVcpu[];
 
@@ -105,23 +107,19 @@ export class Dom0 {
     let tree: DeviceTree | null = null;
     let blob: Uint8Array;
     let dtbAddr: number, initrdAddr: number;
-    const treeFor = (initrd?: { start: number; end: number }) => buildGuestTree({ memoryBytes: ram.size, cpus, mpidrs, bootargs: o.bootargs, initrd });
+    const treeFor = (initrd?: { start: number; end: number }) => makeDom0Tree({ memoryBytes: ram.size, cpus, mpidrs, bootargs: o.bootargs, initrd, userTree: o.dtb, overlay: o.dtOverlay });
     if (protocol === 'atags') {
       const at = placeModules(ram, kernel.loadAddress, kernel.end, 0, initrdSize, o.kernelPath);
       initrdAddr = at.initrd;
       dtbAddr = ram.base + ATAGS_OFFSET;
       if (kernel.loadAddress < dtbAddr + 4096 && kernel.end > dtbAddr) throw new Dom0Error(`${o.kernelPath}: the kernel at 0x${kernel.loadAddress.toString(16)} overlaps the ATAGS list at 0x${dtbAddr.toString(16)}`);
       blob = buildAtags({ ramBase: ram.base, ramSize: ram.size, cmdline: o.bootargs, initrd: o.initrd ? { start: initrdAddr, size: initrdSize } : undefined });
-    } else if (o.dtb) {
-      blob = o.dtb;
-      const at = placeModules(ram, kernel.loadAddress, kernel.end, blob.length, initrdSize, o.kernelPath);
-      dtbAddr = at.dtb; initrdAddr = at.initrd;
     } else {
-      const draft = flattenTree(treeFor(o.initrd ? { start: 0, end: 0 } : undefined));
+      const draft = treeToDtb(treeFor(o.initrd ? { start: 0, end: 0 } : undefined));
       const at = placeModules(ram, kernel.loadAddress, kernel.end, draft.length, initrdSize, o.kernelPath);
       dtbAddr = at.dtb; initrdAddr = at.initrd;
       tree = treeFor(o.initrd ? { start: initrdAddr, end: initrdAddr + initrdSize } : undefined);
-      blob = flattenTree(tree);
+      blob = treeToDtb(tree);
     }
 
     const vcpus: PoweredVcpu[] = [];

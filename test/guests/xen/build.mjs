@@ -40,6 +40,16 @@ export function buildXenGuests(names = xenGuestNames()) {
   });
 }
 
+/** The raw binary of a built guest (its zImage form: the runtime's vectors carry a zImage header). */
+export function xenGuestBinary(name) {
+  const [elf] = buildXenGuests([name]);
+  const out = elf.replace(/\.elf$/, '.bin');
+  if (existsSync(out) && statSync(out).mtimeMs > statSync(elf).mtimeMs) return out;
+  const r = spawnSync('arm-linux-gnueabihf-objcopy', ['-O', 'binary', elf, out], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`objcopy of ${basename(elf)} failed:\n${r.stderr}`);
+  return out;
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   if (!haveGcc()) { console.error(`${GCC} not installed (apt-get install -y gcc-arm-linux-gnueabihf)`); process.exit(2); }
   const names = process.argv.slice(2);

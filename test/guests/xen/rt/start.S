@@ -16,6 +16,12 @@ _vectors:
 	b .
 	b vec_irq
 	b vec_fiq
+@ A zImage header (as Linux's arch/arm/boot/compressed/head.S lays it out), so the raw binary of a
+@ guest (objcopy -O binary) boots as a zImage linked at its load address: magic, start, end.
+	b _start
+	.word 0x016f2818
+	.word _vectors
+	.word _edata
 
 	.section .text.start, "ax"
 	.global _start
