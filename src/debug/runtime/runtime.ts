@@ -1,0 +1,667 @@
+// The debug runtime: runs a guest (DebugTarget) under debugger control and knows nothing of DAP
+// (the session in src/debug/session translates). It runs the machine in short slices on the event
+// loop so that requests are always answered, and turns vCPU stops into debugger stops: breakpoints
+// with conditions, hit counts and log messages, watchpoints, stepping by line or instruction,
+// hypercall and guest-fault filters.
+import { EventEmitter } from 'node:events';
+import { ExceptionKind, StopReason, WatchKind, type CpuApi } from '../../machine/arm32/contracts';
+import { ElfFile } from '../../machine/elf';
+import { ProgramInfo } from '../program';
+import { decodeFrames, type FrameTable } from '../dwarf/frame';
+import { evaluate, formatValue } from '../expr';
+import type { LaunchConfig } from '../launch-config';
+import type { HypercallRecord } from '../protocol';
+import { AddressTraps, hitConditionPasses, newBreakpointId, type Breakpoint } from './breakpoints';
+import { callMatches, describeCall } from './call-filter';
+import { GuestMemory } from './memory';
+import { evalContext, globalsOf, type GlobalInfo } from './symbols';
+import type { DebugTarget } from './target';
+import { unwind, type UnwoundFrame } from './unwind';
+
+export type StopReasonName = 'entry' | 'breakpoint' | 'function breakpoint' | 'instruction breakpoint' | 'data breakpoint' | 'step' | 'pause' | 'exception';
+
+export interface ExceptionDetails {
+  id: string;
+  description: string;
+  /** Decoded fields shown by exceptionInfo. */
+  details: Record<string, string>;
+}
+
+export interface StopInfo {
+  reason: StopReasonName;
+  cpu: number;
+  description?: string;
+  text?: string;
+  hitBreakpointIds?: number[];
+  exception?: ExceptionDetails;
+  call?: HypercallRecord;
+}
+
+export interface DataBreakpoint {
+  id: number;
+  address: number;
+  length: number;
+  access: 'read' | 'write' | 'readWrite';
+  condition?: string;
+  hitCondition?: string;
+  hits: number;
+  label: string;
+  watchIds: number[];
+}
+
+/** What a run is trying to do; decides whether a vCPU stop is reported. */
+type Goal =
+  | { kind: 'continue' }
+  | { kind: 'instruction'; cpu: number }
+  | { kind: 'line'; cpu: number; over: boolean; path: string; line: number; fnLow: number; prevPc: number; prevLr: number;
+      finish?: { address: number; sp: number; thenStop: boolean } }
+  | { kind: 'out'; cpu: number; address: number; sp: number };
+
+/** Instructions per machine run call, and wall-clock length of one slice of the event loop. */
+const CHUNK = 20000;
+const SLICE_MS = 8;
+
+export class DebugRuntime extends EventEmitter {
+  target!: DebugTarget;
+  program?: ProgramInfo;
+  memory!: GuestMemory;
+  globals: GlobalInfo[] = [];
+  readonly frameTables: FrameTable[] = [];
+  private traps!: AddressTraps;
+  readonly breakpoints = new Map<number, Breakpoint>();
+  readonly dataBreakpoints = new Map<number, DataBreakpoint>();
+  /** Exception filters: id → condition ('' = any). */
+  readonly filters = new Map<string, string>();
+  running = false;
+  exited = false;
+  lastStop: StopInfo | undefined;
+  /** vCPU the user last looked at (for memory translation). */
+  focusCpu = 0;
+  private goal: Goal = { kind: 'continue' };
+  private pauseRequested = false;
+  private instructions = 0;
+  private lastWatch: { cpu: number; va: number; size: number; write: boolean; id: number; pc: number; old?: Uint8Array } | undefined;
+  private pendingCall: HypercallRecord | undefined;
+  private pendingFault: ExceptionDetails | undefined;
+  private resumeCall: { cpu: number; pc: number } | undefined;
+  private tempTraps: number[] = [];
+  private callsSent = 0;
+
+  constructor(readonly config: LaunchConfig, private readonly makeTarget: (cfg: LaunchConfig) => DebugTarget) {
+    super();
+  }
+
+  /** Builds the machine and reads the program's debug information; throws on bad input. */
+  load(): void {
+    if (this.config.symbolsBytes && !this.program) {
+      const elf = new ElfFile(this.config.symbolsBytes, this.config.symbols);
+      this.program = new ProgramInfo(elf);
+      this.globals = globalsOf(this.program);
+      if (this.program.frames) this.frameTables.push(this.program.frames);
+      const eh = elf.section('.eh_frame');
+      if (eh) {
+        try {
+          this.frameTables.push(decodeFrames(elf.sectionBytes(eh), { eh: true, sectionAddress: eh.addr }));
+        } catch (e) {
+          this.program.warnings.push(`.eh_frame: ${(e as Error).message}`);
+        }
+      }
+    }
+    this.target = this.makeTarget(this.config);
+    this.memory = new GuestMemory(this.target.bus, () => this.cpu(this.focusCpu));
+    if (!this.traps) this.traps = new AddressTraps(() => this.target.cpus);
+    else this.traps.reinstall();
+    this.installHooks();
+    for (const d of this.dataBreakpoints.values()) this.armWatch(d);
+    this.instructions = 0;
+    this.exited = false;
+    this.callsSent = 0;
+  }
+
+  cpu(i: number): CpuApi {
+    return this.target.cpus[Math.max(0, Math.min(i, this.target.cpus.length - 1))];
+  }
+
+  private installHooks(): void {
+    const t = this.target;
+    t.onConsole = (text, stream) => this.emit('console', text, stream);
+    t.onCall = (rec) => this.onCall(rec);
+    t.cpus.forEach((cpu, i) => {
+      const prevWatch = cpu.mem.onWatch;
+      cpu.mem.onWatch = (va, size, write, id) => {
+        // Called before the access: remember the old bytes for the stop description.
+        this.lastWatch = { cpu: i, va, size, write, id, pc: cpu.getReg(15), old: write ? this.memory.readExact(va, size) : undefined };
+        prevWatch?.(va, size, write, id);
+      };
+      const prevExc = cpu.onException;
+      cpu.onException = (c, kind) => this.onException(i, c, kind) || (prevExc?.(c, kind) ?? false);
+    });
+  }
+
+  // ---- hooks from the machine --------------------------------------------------------------------
+
+  private onCall(rec: HypercallRecord): boolean {
+    // Resuming from a stop on this call handles it this time.
+    if (this.resumeCall && this.resumeCall.cpu === rec.vcpu && this.resumeCall.pc === rec.pc) { this.resumeCall = undefined; return false; }
+    const filter = this.filters.get(rec.kind === 'hypercall' ? 'hypercall' : 'smccc');
+    let stop = false;
+    try {
+      if (filter !== undefined && callMatches(rec, filter)) stop = true;
+      for (const bp of this.breakpoints.values()) {
+        if (bp.callName && (bp.callName === rec.name || bp.callName === String(rec.nr)) && callMatches(rec, bp.condition)) {
+          bp.hits++;
+          if (hitConditionPasses(bp.hitCondition, bp.hits)) stop = true;
+        }
+      }
+    } catch (e) {
+      this.emit('output', `xenarm: ${(e as Error).message}\n`, 'stderr');
+      stop = true;
+    }
+    if (stop) this.pendingCall = rec;
+    return stop;
+  }
+
+  private onException(i: number, cpu: CpuApi, kind: ExceptionKind): boolean {
+    const cond = this.filters.get('guest-fault');
+    if (cond === undefined) return false;
+    const names: Partial<Record<ExceptionKind, string>> = { [ExceptionKind.Undefined]: 'undefined_instruction', [ExceptionKind.PrefetchAbort]: 'prefetch_abort', [ExceptionKind.DataAbort]: 'data_abort' };
+    const name = names[kind];
+    if (!name) return false;
+    const pc = cpu.getReg(15) >>> 0;
+    const hex = (n: number) => '0x' + (n >>> 0).toString(16);
+    const details: Record<string, string> = { kind: name, pc: hex(pc), vcpu: String(i) };
+    let description = `${name.replace('_', ' ')} at ${hex(pc)}`;
+    if (kind === ExceptionKind.DataAbort) { details.DFSR = hex(cpu.cp15.dfsr); details.DFAR = hex(cpu.cp15.dfar); description = `data abort at ${hex(pc)}: ${hex(cpu.cp15.dfar)} (DFSR ${hex(cpu.cp15.dfsr)})`; }
+    if (kind === ExceptionKind.PrefetchAbort) { details.IFSR = hex(cpu.cp15.ifsr); details.IFAR = hex(cpu.cp15.ifar); description = `prefetch abort at ${hex(cpu.cp15.ifar)} (IFSR ${hex(cpu.cp15.ifsr)})`; }
+    if (cond.trim()) {
+      try {
+        const v = evaluate(cond.replace(/\bkind\s*(==|!=)\s*"?(\w+)"?/g, (_m, op: string, s: string) => ((s === name) === (op === '==') ? '1' : '0')), {
+          symbol: (n) => (n === 'pc' ? { type: { kind: 'int', bits: 32, signed: false, name: 'u32' }, v: BigInt(pc) } : n === 'fsr' || n === 'far' ? { type: { kind: 'int', bits: 32, signed: false, name: 'u32' }, v: BigInt((kind === ExceptionKind.DataAbort ? (n === 'fsr' ? cpu.cp15.dfsr : cpu.cp15.dfar) : (n === 'fsr' ? cpu.cp15.ifsr : cpu.cp15.ifar)) >>> 0) } : undefined),
+        });
+        if (v.v === 0n) return false;
+      } catch (e) {
+        this.emit('output', `xenarm: guest-fault condition "${cond}": ${(e as Error).message}\n`, 'stderr');
+      }
+    }
+    this.pendingFault = { id: name, description, details };
+    return true;
+  }
+
+  // ---- execution control ---------------------------------------------------------------------------
+
+  /** Starts the guest after configuration: stops at entry or runs. */
+  begin(): void {
+    if (this.config.stopOnEntry) this.reportStop({ reason: 'entry', cpu: 0, description: 'Paused on entry' });
+    else this.resume({ kind: 'continue' });
+  }
+
+  continue(): void { this.resume({ kind: 'continue' }); }
+
+  pause(): void {
+    if (this.running) this.pauseRequested = true;
+  }
+
+  stepInstruction(cpu: number): void { this.resume({ kind: 'instruction', cpu }); }
+
+  /** Step by source line: over calls (next) or into them (stepIn). Without line information, one instruction. */
+  stepLine(cpu: number, over: boolean): void {
+    const c = this.cpu(cpu);
+    const pc = c.getReg(15) >>> 0;
+    const loc = this.program?.locate(pc);
+    const fn = this.program?.functionAt(pc);
+    if (!loc) { this.resume({ kind: 'instruction', cpu }); return; }
+    this.resume({ kind: 'line', cpu, over, path: loc.path, line: loc.line, fnLow: fn?.low ?? pc, prevPc: pc, prevLr: c.getReg(14) >>> 0 });
+  }
+
+  /** Runs until the current function returns to its caller. */
+  stepOut(cpu: number): void {
+    const frames = this.stack(cpu, 2);
+    const caller = frames[1];
+    if (!caller || caller.regs[13] === undefined) { this.resume({ kind: 'instruction', cpu }); return; }
+    this.resume({ kind: 'out', cpu, address: caller.pc, sp: caller.regs[13]! });
+  }
+
+  private resume(goal: Goal): void {
+    if (this.exited || this.running) return;
+    this.goal = goal;
+    this.lastStop = undefined;
+    if (this.pendingCall) { this.resumeCall = { cpu: this.pendingCall.vcpu, pc: this.pendingCall.pc }; this.pendingCall = undefined; }
+    this.pendingFault = undefined;
+    if (goal.kind === 'out') this.addTemp(goal.address);
+    this.running = true;
+    this.pauseRequested = false;
+    this.emit('continued');
+    // A breakpoint at the pc we are stopped on would trap at once: step off it first.
+    for (let i = 0; i < this.target.cpus.length; i++) {
+      if (this.traps.has(this.target.cpus[i].getReg(15) >>> 0) && this.stepOffTrap(i)) return;
+    }
+    setImmediate(() => this.slice());
+  }
+
+  /**
+   * Executes one instruction on vCPU i with its trap at pc lifted (so resuming from any stop on a
+   * breakpoint address moves on); for the stepping vCPU that instruction is the first step.
+   * True when that alone ended the run.
+   */
+  private stepOffTrap(i: number): boolean {
+    const c = this.target.cpus[i];
+    const pc = c.getReg(15) >>> 0;
+    c.removeBreakpoint(pc);
+    c.singleStep = true;
+    let reason: StopReason;
+    try { reason = c.run(1); } finally { c.singleStep = false; c.addBreakpoint(pc); }
+    this.instructions++;
+    this.flushCalls();
+    if (reason === StopReason.Halted || this.target.exitStatus !== null) { this.finishExit(); return true; }
+    if (reason === StopReason.Step || reason === StopReason.Budget) {
+      const g = this.goal;
+      if ((g.kind === 'instruction' || g.kind === 'line') && g.cpu === i) return this.goalStepped(i);
+      return false;
+    }
+    if (reason === StopReason.Idle) return false;
+    return this.handleCpuStop(i, reason);
+  }
+
+  private slice(): void {
+    if (!this.running) return;
+    if (this.pauseRequested) { this.pauseRequested = false; this.reportStop({ reason: 'pause', cpu: this.goalCpu(), description: 'Paused' }); return; }
+    const end = performance.now() + SLICE_MS;
+    const limit = this.config.maxInstructions;
+    do {
+      const g = this.goal;
+      const stepping = g.kind === 'instruction' || (g.kind === 'line' && !g.finish);
+      const stepCpu = stepping ? this.cpu(g.cpu) : undefined;
+      if (stepCpu) stepCpu.singleStep = true;
+      let budget = CHUNK;
+      if (limit) budget = Math.min(budget, limit - this.instructions);
+      const r = this.target.run(Math.max(1, budget));
+      if (stepCpu) stepCpu.singleStep = false;
+      this.instructions += r.instructions;
+      this.flushCalls();
+      if (r.outcome === 'halted') { this.finishExit(); return; }
+      if (limit && this.instructions >= limit) {
+        this.emit('output', `xenarm: the guest ran ${limit} instructions (maxInstructions); paused\n`, 'console');
+        this.reportStop({ reason: 'pause', cpu: 0, description: `Paused after ${limit} instructions (maxInstructions)` });
+        return;
+      }
+      if (r.outcome === 'deadlock') {
+        this.reportStop({ reason: 'pause', cpu: 0, description: 'Paused: every vCPU waits for an interrupt (WFI) and no timer is armed' });
+        return;
+      }
+      if (r.outcome === 'stopped' && r.cpu !== undefined && r.reason !== undefined) {
+        if (this.handleCpuStop(r.cpu, r.reason)) return;
+      }
+    } while (performance.now() < end && this.running && !this.pauseRequested);
+    setImmediate(() => this.slice());
+  }
+
+  private goalCpu(): number {
+    return this.goal.kind === 'continue' ? this.focusCpu : this.goal.cpu;
+  }
+
+  /** Decides what a vCPU stop means; true when the run is over (a stop was reported). */
+  private handleCpuStop(i: number, reason: StopReason): boolean {
+    const cpu = this.target.cpus[i];
+    const pc = cpu.getReg(15) >>> 0;
+    switch (reason) {
+      case StopReason.Halted:
+        this.finishExit();
+        return true;
+      case StopReason.Breakpoint: {
+        const hits = this.userHits(i, pc);
+        if (hits.length) {
+          const kind = this.breakpoints.get(hits[0])!.kind;
+          this.reportStop({ reason: kind === 'line' ? 'breakpoint' : kind === 'function' ? 'function breakpoint' : 'instruction breakpoint', cpu: i, hitBreakpointIds: hits });
+          return true;
+        }
+        return this.goalAtTrap(i, pc);
+      }
+      case StopReason.Step:
+        return this.goalStepped(i);
+      case StopReason.Watchpoint:
+        return this.watchHit(i);
+      case StopReason.Exception: {
+        const f = this.pendingFault;
+        if (!f) return false;
+        this.reportStop({ reason: 'exception', cpu: i, description: `Paused on ${f.description}`, text: f.description, exception: f });
+        return true;
+      }
+      case StopReason.Requested: {
+        const call = this.pendingCall;
+        if (!call) return false;
+        const desc = describeCall(call);
+        const details: Record<string, string> = { name: call.name, nr: String(call.nr), pc: '0x' + call.pc.toString(16) };
+        call.args.forEach((a, k) => { details[`a${k}`] = '0x' + (a >>> 0).toString(16); });
+        for (const [k, v] of Object.entries(call.decoded)) details[k] = String(v);
+        this.reportStop({
+          reason: 'exception', cpu: i, description: `Paused on ${call.kind === 'hypercall' ? 'hypercall' : 'SMCCC call'} ${desc}`, text: desc, call,
+          exception: { id: call.kind, description: `${call.kind} ${desc}`, details },
+        });
+        return true;
+      }
+      default:
+        return false;
+    }
+  }
+
+  /** User breakpoints at pc that count as hit (conditions and hit counts pass); logpoints print. */
+  private userHits(i: number, pc: number): number[] {
+    const hits: number[] = [];
+    for (const bp of this.breakpoints.values()) {
+      if (!bp.verified || !bp.addresses.some((a) => (a & ~1) >>> 0 === pc)) continue;
+      try {
+        if (bp.condition?.trim()) {
+          const v = evaluate(bp.condition, this.evalContext(i));
+          if (v.v === 0n) continue;
+        }
+        bp.hits++;
+        if (!hitConditionPasses(bp.hitCondition, bp.hits)) continue;
+      } catch (e) {
+        this.emit('output', `xenarm: breakpoint ${bp.id} condition: ${(e as Error).message}\n`, 'stderr');
+        hits.push(bp.id); // a broken condition stops, as gdb does, so the user sees it
+        continue;
+      }
+      if (bp.logMessage !== undefined) { this.emit('output', this.interpolate(bp.logMessage, i) + '\n', 'console'); continue; }
+      hits.push(bp.id);
+    }
+    return hits;
+  }
+
+  /** "{expr}" parts of a log message replaced by their values. */
+  interpolate(msg: string, i: number): string {
+    return msg.replace(/\{([^}]+)\}/g, (_m, e: string) => {
+      try { return formatValue(evaluate(e, this.evalContext(i))); } catch (err) { return `<${(err as Error).message}>`; }
+    });
+  }
+
+  private goalAtTrap(i: number, pc: number): boolean {
+    const g = this.goal;
+    const cpu = this.target.cpus[i];
+    const sp = cpu.getReg(13) >>> 0;
+    if (g.kind === 'out' && g.cpu === i && pc === (g.address & ~1) >>> 0 && sp >= g.sp) {
+      this.reportStop({ reason: 'step', cpu: i });
+      return true;
+    }
+    if (g.kind === 'line' && g.finish && g.cpu === i && pc === (g.finish.address & ~1) >>> 0 && sp >= g.finish.sp) {
+      this.removeTemps();
+      if (g.finish.thenStop) { this.reportStop({ reason: 'step', cpu: i }); return true; }
+      g.finish = undefined;
+      // Back in the stepping frame mid-line: continue stepping to the next line.
+      return this.lineArrived(i, g, pc);
+    }
+    return false;
+  }
+
+  private goalStepped(i: number): boolean {
+    const g = this.goal;
+    if (g.kind === 'instruction' && g.cpu === i) { this.reportStop({ reason: 'step', cpu: i }); return true; }
+    if (g.kind !== 'line' || g.cpu !== i) return false;
+    const cpu = this.target.cpus[i];
+    const pc = cpu.getReg(15) >>> 0, lr = cpu.getReg(14) >>> 0;
+    const size = ((lr & ~1) - g.prevPc) >>> 0;
+    const called = lr !== g.prevLr && (size === 2 || size === 4) && pc !== (g.prevPc + size) >>> 0;
+    if (called) {
+      const fn = this.program?.functionAt(pc);
+      const hasLines = fn && this.program?.locate(pc);
+      if (!g.over && hasLines) {
+        const target = this.program!.skipPrologue(fn!.low);
+        if (pc === target) { this.reportStop({ reason: 'step', cpu: i }); return true; }
+        g.finish = { address: target, sp: 0, thenStop: true };
+        this.addTemp(target);
+        return false;
+      }
+      // Step over the call: run to the return address in this frame.
+      g.finish = { address: lr & ~1, sp: cpu.getReg(13) >>> 0, thenStop: false };
+      this.addTemp(lr & ~1);
+      return false;
+    }
+    return this.lineArrived(i, g, pc);
+  }
+
+  private lineArrived(i: number, g: Extract<Goal, { kind: 'line' }>, pc: number): boolean {
+    const cpu = this.target.cpus[i];
+    g.prevPc = pc;
+    g.prevLr = cpu.getReg(14) >>> 0;
+    const p = this.program!;
+    const loc = p.locate(pc);
+    if (!loc) { this.reportStop({ reason: 'step', cpu: i }); return true; }
+    const fn = p.functionAt(pc);
+    const atStatement = p.lineRows().some((r) => r.address === pc && r.isStmt && !r.end);
+    if (fn && fn.low !== g.fnLow) {
+      // Returned (or jumped) into another function: finish the statement we landed in the middle of.
+      g.fnLow = fn.low;
+      if (!atStatement) { g.line = loc.line; g.path = loc.path; return false; }
+    }
+    if (atStatement && (loc.line !== g.line || loc.path !== g.path)) { this.reportStop({ reason: 'step', cpu: i }); return true; }
+    return false;
+  }
+
+  private watchHit(i: number): boolean {
+    const w = this.lastWatch;
+    if (!w) return false;
+    const bp = [...this.dataBreakpoints.values()].find((d) => d.watchIds.includes(w.id));
+    if (!bp) return false;
+    try {
+      if (bp.condition?.trim() && evaluate(bp.condition, this.evalContext(i)).v === 0n) return false;
+      bp.hits++;
+      if (!hitConditionPasses(bp.hitCondition, bp.hits)) return false;
+    } catch (e) {
+      this.emit('output', `xenarm: data breakpoint condition: ${(e as Error).message}\n`, 'stderr');
+    }
+    const hex = (n: number) => '0x' + (n >>> 0).toString(16);
+    const now = this.memory.readExact(w.va, w.size);
+    const val = (b?: Uint8Array) => (b ? hex(b.reduceRight((acc, x) => acc * 256 + x, 0)) : '?');
+    const insn = this.writerAddress(i, w.pc);
+    const what = w.write ? `written ${val(w.old)} -> ${val(now)}` : `read (${val(now)})`;
+    this.reportStop({
+      reason: 'data breakpoint', cpu: i, hitBreakpointIds: [bp.id],
+      description: `Data breakpoint: ${bp.label} ${what} by the instruction at ${hex(insn)}`,
+      text: `${w.size} bytes at ${hex(w.va)} ${w.write ? 'written' : 'read'} by ${hex(insn)}`,
+    });
+    return true;
+  }
+
+  /** The address of the instruction that made an access, given the pc after it. */
+  private writerAddress(i: number, next: number): number {
+    const cpu = this.target.cpus[i];
+    if (!(cpu.getCpsr() & 0x20)) return (next - 4) >>> 0;
+    const h = this.memory.readExact(next - 4, 2);
+    return h && ((h[0] | (h[1] << 8)) >>> 11) >= 0x1d ? (next - 4) >>> 0 : (next - 2) >>> 0;
+  }
+
+  private addTemp(address: number): void {
+    this.traps.add(address);
+    this.tempTraps.push(address);
+  }
+
+  private removeTemps(): void {
+    for (const a of this.tempTraps) this.traps.remove(a);
+    this.tempTraps = [];
+  }
+
+  private reportStop(info: StopInfo): void {
+    this.running = false;
+    this.removeTemps();
+    this.goal = { kind: 'continue' };
+    this.lastStop = info;
+    this.focusCpu = info.cpu;
+    this.flushCalls();
+    this.emit('stopped', info);
+  }
+
+  private finishExit(): void {
+    this.running = false;
+    this.exited = true;
+    this.removeTemps();
+    this.flushCalls();
+    this.emit('exited', this.target.exitStatus ?? 0);
+  }
+
+  private flushCalls(): void {
+    const calls = this.target.calls;
+    if (calls.length > this.callsSent) {
+      this.emit('calls', calls.slice(this.callsSent));
+      this.callsSent = calls.length;
+    }
+  }
+
+  // ---- breakpoints --------------------------------------------------------------------------------
+
+  private replace(kind: Breakpoint['kind'], keep: (b: Breakpoint) => boolean, next: Breakpoint[]): void {
+    for (const b of [...this.breakpoints.values()]) {
+      if (b.kind !== kind || !keep(b)) continue;
+      if (b.verified) for (const a of b.addresses) this.traps.remove(a);
+      this.breakpoints.delete(b.id);
+    }
+    for (const b of next) {
+      this.breakpoints.set(b.id, b);
+      if (b.verified) for (const a of b.addresses) this.traps.add(a);
+    }
+  }
+
+  setLineBreakpoints(path: string, bps: { line: number; condition?: string; hitCondition?: string; logMessage?: string }[]): Breakpoint[] {
+    const out = bps.map((s) => {
+      const b: Breakpoint = { id: newBreakpointId(), kind: 'line', addresses: [], verified: false, hits: 0, path, line: s.line, condition: s.condition, hitCondition: s.hitCondition, logMessage: s.logMessage };
+      if (!this.program) { b.message = 'no debug information: the launch has no ELF with symbols ("symbols")'; return b; }
+      const r = this.program.addressesForLine(path, s.line);
+      if (!r || r.addresses.length === 0) {
+        const known = this.program.sourceFiles().some((f) => f === path || f.endsWith('/' + path.split('/').pop()));
+        b.message = known ? `no code at or after line ${s.line} in this file` : `${path} is not part of the program's debug information`;
+        return b;
+      }
+      b.addresses = r.addresses; b.line = r.line; b.verified = true;
+      return this.checkCondition(b);
+    });
+    this.replace('line', (b) => b.path === path, out);
+    return out;
+  }
+
+  setFunctionBreakpoints(bps: { name: string; condition?: string; hitCondition?: string }[]): Breakpoint[] {
+    const out = bps.map((s) => {
+      const b: Breakpoint = { id: newBreakpointId(), kind: 'function', addresses: [], verified: false, hits: 0, condition: s.condition, hitCondition: s.hitCondition };
+      const call = /^hypercall:\s*(\w+)$/.exec(s.name.trim());
+      if (call) { b.callName = call[1]; b.verified = true; b.message = `stops before every ${call[1]} hypercall`; return b; }
+      const name = s.name.trim();
+      const fn = this.program?.functions.find((f) => f.name === name);
+      const sym = this.program?.lookup(name);
+      let address: number | undefined;
+      if (fn) address = fn.die ? this.program!.skipPrologue(fn.low) : fn.low;
+      else if (sym && sym.type === 2) address = sym.value & ~1;
+      else if (/^(0x[0-9a-f]+|\*\s*0x[0-9a-f]+)$/i.test(name)) address = Number(name.replace('*', '').trim());
+      if (address === undefined) { b.message = this.program ? `no function named "${name}" in ${this.config.symbols}` : 'no symbols loaded'; return b; }
+      b.addresses = [address]; b.verified = true;
+      const loc = this.program?.locate(address);
+      if (loc) { b.path = loc.path; b.line = loc.line; }
+      return this.checkCondition(b);
+    });
+    this.replace('function', () => true, out);
+    return out;
+  }
+
+  setInstructionBreakpoints(bps: { instructionReference: string; offset?: number; condition?: string; hitCondition?: string }[]): Breakpoint[] {
+    const out = bps.map((s) => {
+      const b: Breakpoint = { id: newBreakpointId(), kind: 'instruction', addresses: [], verified: false, hits: 0, condition: s.condition, hitCondition: s.hitCondition };
+      const m = /^\s*(0x[0-9a-f]+|\d+)\s*$/i.exec(s.instructionReference);
+      if (!m) { b.message = `"${s.instructionReference}" is not an instruction address`; return b; }
+      const a = (Number(m[1]) + (s.offset ?? 0)) >>> 0;
+      if (a & 1) { b.message = `0x${a.toString(16)} is not an instruction boundary (odd address)`; return b; }
+      b.addresses = [a]; b.verified = true;
+      const loc = this.program?.locate(a);
+      if (loc) { b.path = loc.path; b.line = loc.line; }
+      return this.checkCondition(b);
+    });
+    this.replace('instruction', () => true, out);
+    return out;
+  }
+
+  /** A condition that cannot even be parsed makes the breakpoint unverified with the parser's message. */
+  private checkCondition(b: Breakpoint): Breakpoint {
+    if (b.condition?.trim()) {
+      try {
+        evaluate(b.condition, { register: () => ({ type: { kind: 'int', bits: 32, signed: false, name: 'u32' }, v: 0n }), symbol: () => ({ type: { kind: 'int', bits: 32, signed: false, name: 'u32' }, v: 0n }), readMemory: (_a, n) => new Uint8Array(n) });
+      } catch (e) {
+        b.verified = false; b.message = `condition: ${(e as Error).message}`;
+      }
+    }
+    if (b.hitCondition?.trim()) {
+      try { hitConditionPasses(b.hitCondition, 0); } catch (e) { b.verified = false; b.message = (e as Error).message; }
+    }
+    return b;
+  }
+
+  setDataBreakpoints(bps: { dataId: string; accessType?: 'read' | 'write' | 'readWrite'; condition?: string; hitCondition?: string }[]): { verified: boolean; id: number; message?: string }[] {
+    for (const d of this.dataBreakpoints.values()) this.disarmWatch(d);
+    this.dataBreakpoints.clear();
+    return bps.map((s) => {
+      const m = /^(0x[0-9a-f]+):(\d+)(?::(.*))?$/i.exec(s.dataId);
+      const id = newBreakpointId();
+      if (!m) return { verified: false, id, message: `bad data breakpoint id "${s.dataId}"` };
+      const d: DataBreakpoint = { id, address: Number(m[1]), length: Number(m[2]), access: s.accessType ?? 'write', condition: s.condition, hitCondition: s.hitCondition, hits: 0, label: m[3] || m[1], watchIds: [] };
+      this.dataBreakpoints.set(id, d);
+      this.armWatch(d);
+      return { verified: true, id };
+    });
+  }
+
+  private armWatch(d: DataBreakpoint): void {
+    const kind = d.access === 'read' ? WatchKind.Read : d.access === 'readWrite' ? WatchKind.ReadWrite : WatchKind.Write;
+    d.watchIds = this.target.cpus.map((c) => c.mem.addWatchpoint(d.address, d.length, kind));
+  }
+
+  private disarmWatch(d: DataBreakpoint): void {
+    this.target.cpus.forEach((c, k) => { if (d.watchIds[k] !== undefined) c.mem.removeWatchpoint(d.watchIds[k]); });
+  }
+
+  /** Resolves an expression (or a global) to a watchable range: "0x40001000:4:counter". */
+  dataIdFor(expression: string, cpu: number): { dataId: string; description: string } | { error: string } {
+    try {
+      const v = evaluate(expression, this.evalContext(cpu));
+      if (v.address === undefined) return { error: `${expression} is not an lvalue in memory` };
+      const size = v.type.kind === 'pointer' ? 4 : v.type.bits / 8;
+      return { dataId: `0x${v.address.toString(16)}:${size}:${expression}`, description: `${expression} (${size} bytes at 0x${v.address.toString(16)})` };
+    } catch (e) {
+      return { error: (e as Error).message };
+    }
+  }
+
+  setExceptionFilters(filters: { filterId: string; condition?: string }[]): void {
+    this.filters.clear();
+    for (const f of filters) this.filters.set(f.filterId, f.condition ?? '');
+  }
+
+  // ---- state ------------------------------------------------------------------------------------
+
+  evalContext(cpu: number, frameRegs?: (number | undefined)[]) {
+    return evalContext({ cpu: this.cpu(cpu), frameRegs, program: this.program, globals: this.globals, read: (a, n) => this.memory.readExact(a, n) });
+  }
+
+  stack(cpu: number, max = 64): UnwoundFrame[] {
+    const c = this.cpu(cpu);
+    const regs = Array.from({ length: 16 }, (_, n) => c.getReg(n) >>> 0);
+    return unwind(regs, {
+      tables: this.frameTables,
+      readU32: (a) => this.memory.readU32(a),
+      functionStart: (a) => this.program?.functionAt(a)?.low,
+    }, max);
+  }
+
+  consoleInput(text: string): void {
+    this.target.consoleInput(text);
+  }
+
+  /** Rebuilds the machine from the same files and starts again (breakpoints kept). */
+  restart(): void {
+    this.running = false;
+    this.removeTemps();
+    this.pendingCall = undefined;
+    this.pendingFault = undefined;
+    this.resumeCall = undefined;
+    this.load();
+    this.begin();
+  }
+
+  terminate(): void {
+    this.running = false;
+    this.exited = true;
+  }
+}

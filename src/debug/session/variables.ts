@@ -1,0 +1,69 @@
+// The containers behind DAP variable references: register groups, decoded fields, globals, the boot
+// record and the current hypercall. The session hands out handles to these and resolves them back.
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { evaluate, formatValue } from '../expr';
+import { formatRegister, type RegisterEntry } from '../runtime/registers';
+import { memoryReference } from '../runtime/memory';
+import type { DebugRuntime } from '../runtime/runtime';
+import type { GlobalInfo } from '../runtime/symbols';
+import type { BootRecord, HypercallRecord } from '../protocol';
+
+export type Container =
+  | { kind: 'registers'; cpu: number; entries: () => RegisterEntry[]; prefix: string }
+  | { kind: 'frameRegisters'; cpu: number; regs: (number | undefined)[] }
+  | { kind: 'fields'; fields: () => { name: string; value: string }[] }
+  | { kind: 'groups'; groups: () => { name: string; container: Container }[] }
+  | { kind: 'globals'; cpu: number }
+  | { kind: 'record'; value: () => Record<string, unknown> | undefined };
+
+const hex = (n: number) => '0x' + (n >>> 0).toString(16).padStart(8, '0');
+
+export function registerVariable(e: RegisterEntry, prefix: string, child: (c: Container) => number): DebugProtocol.Variable {
+  const v: DebugProtocol.Variable = {
+    name: e.name, value: formatRegister(e), variablesReference: 0,
+    evaluateName: prefix === '$' ? `$${e.name}` : undefined,
+    presentationHint: e.set ? undefined : { attributes: ['readOnly'] },
+  };
+  if (e.fields) v.variablesReference = child({ kind: 'fields', fields: e.fields });
+  if (e.address || e.name === 'pc' || e.name === 'sp' || e.name === 'lr') v.memoryReference = memoryReference(Number(e.get()));
+  return v;
+}
+
+export function globalVariable(g: GlobalInfo, rt: DebugRuntime, cpu: number): DebugProtocol.Variable {
+  let value: string;
+  try {
+    value = formatValue(evaluate(g.name, rt.evalContext(cpu)));
+  } catch (e) {
+    value = `<${(e as Error).message}>`;
+  }
+  const bytes = rt.memory.readExact(g.address, g.size);
+  if (!bytes) value = '<unreadable>';
+  return { name: g.name, value, type: g.typeName, evaluateName: g.name, variablesReference: 0, memoryReference: memoryReference(g.address) };
+}
+
+/** A plain record (boot record, hypercall) flattened into variables; numbers shown in hex with a memory reference. */
+export function recordVariables(rec: Record<string, unknown>, child: (c: Container) => number): DebugProtocol.Variable[] {
+  return Object.entries(rec).filter(([, v]) => v !== undefined).map(([name, v]) => {
+    if (typeof v === 'number') return { name, value: hex(v), variablesReference: 0, memoryReference: memoryReference(v) };
+    if (Array.isArray(v) && v.every((x) => typeof x === 'number')) {
+      return { name, value: `[${v.map((x) => hex(x as number)).join(', ')}]`, variablesReference: child({ kind: 'record', value: () => Object.fromEntries(v.map((x, i) => [String(i), x])) }) };
+    }
+    if (v && typeof v === 'object') return { name, value: Array.isArray(v) ? `[${v.length}]` : '{…}', variablesReference: child({ kind: 'record', value: () => v as Record<string, unknown> }) };
+    return { name, value: typeof v === 'string' ? JSON.stringify(v) : String(v), variablesReference: 0 };
+  });
+}
+
+export function bootVariables(b: BootRecord): Record<string, unknown> {
+  return {
+    protocol: b.protocol, entry: b.entry, registers: b.registers, kernel: b.kernel, dtb: b.dtb, initrd: b.initrd,
+    bootargs: b.bootargs, ram: b.ram, log: b.log,
+  };
+}
+
+export function callVariables(c: HypercallRecord): Record<string, unknown> {
+  const out: Record<string, unknown> = { name: c.name, nr: c.nr, kind: c.kind, vcpu: c.vcpu, pc: c.pc };
+  c.args.forEach((a, i) => { out[`a${i}`] = a; });
+  for (const [k, v] of Object.entries(c.decoded)) out[k] = v;
+  if (c.result !== undefined) out.result = c.result;
+  return out;
+}
