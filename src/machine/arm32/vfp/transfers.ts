@@ -37,7 +37,7 @@ export function loadStore(u: Vfpv4Unit, w: number): void {
     const rt = (w >>> 12) & 15, rt2 = rn;
     const vm = w & 15, m = (w >>> 5) & 1;
     const lo = dbl ? 2 * ((m << 4) | vm) : (vm << 1) | m;
-    if (!dbl && lo === 31) undef();
+    // S31 with its neighbour is UNPREDICTABLE; QEMU pairs it with the low word of D16, as this array does.
     if (load) { host.setReg(rt, R[lo]); host.setReg(rt2, R[lo + 1]); } else { R[lo] = host.getReg(rt); R[lo + 1] = host.getReg(rt2); }
     return;
   }

@@ -70,10 +70,9 @@ export class Vfpv4Unit implements VfpUnit {
     }
     if (load) {
       const v = reg === 1 ? this.fpscr : reg === 0 ? this.fpsid : reg === 6 ? this.mvfr1 : reg === 7 ? this.mvfr0 : this.fpexc;
-      if (rt === 15) {
-        if (reg !== 1) throw UndefinedInstruction.instance;
-        this.host.setNzcv(v);
-      } else this.host.setReg(rt, v >>> 0);
+      // Rt = 15 (APSR_nzcv) takes bits 31:28 of whichever register is read, FPEXC and the IDs too (as QEMU does).
+      if (rt === 15) this.host.setNzcv(v);
+      else this.host.setReg(rt, v >>> 0);
       return;
     }
     if (rt === 15) throw UndefinedInstruction.instance;
