@@ -1,0 +1,172 @@
+// A real VS Code for end-to-end tests: code-server (VS Code 1.100.3's workbench and extension host) with the
+// packaged .vsix installed, served on 127.0.0.1 only, driven in Debian's Chromium through playwright-core the
+// way a user drives it (command palette, clicks, typing). Screenshots go to test-output/e2e/.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { ensureCodeServer } from './code-server-install';
+
+export const repo = join(__dirname, '..', '..');
+export const outputDir = join(repo, 'test-output', 'e2e');
+export const CHROMIUM = process.env.XENARM_CHROMIUM ?? '/usr/bin/chromium';
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+    s.on('error', rej);
+  });
+}
+
+/** Packages the extension from the current dist/ with vsce (what `npm run package` does after the build). */
+export function packageVsix(dir: string): string {
+  const out = join(dir, 'xenarm.vsix');
+  const vsce = join(repo, 'node_modules', '@vscode', 'vsce', 'vsce');
+  const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '-o', out], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.status !== 0) throw new Error(`vsce package failed:\n${r.stdout}\n${r.stderr}`);
+  return out;
+}
+
+export interface VsCode {
+  page: Page;
+  workspace: string;
+  logs: () => string;
+  close(): Promise<void>;
+}
+
+export async function startVsCode(log: (s: string) => void): Promise<VsCode> {
+  const entry = ensureCodeServer(log);
+  const root = mkdtempSync(join(tmpdir(), 'xenarm-e2e-'));
+  const userData = join(root, 'user-data');
+  const extDir = join(root, 'extensions');
+  const workspace = join(root, 'sample');
+  mkdirSync(join(userData, 'User'), { recursive: true });
+  writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify({
+    'security.workspace.trust.enabled': false,
+    'workbench.startupEditor': 'none',
+    'terminal.integrated.gpuAcceleration': 'off',
+    'workbench.tips.enabled': false,
+    'extensions.ignoreRecommendations': true,
+    'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none',
+    'editor.hover.delay': 100,
+  }));
+  cpSync(join(repo, 'sample'), workspace, { recursive: true });
+  const vsix = packageVsix(root);
+  const inst = spawnSync(process.execPath, [entry, '--user-data-dir', userData, '--extensions-dir', extDir, '--install-extension', vsix], { encoding: 'utf8' });
+  if (inst.status !== 0 || !/successfully installed/i.test(inst.stdout + inst.stderr)) throw new Error(`installing the .vsix into code-server failed:\n${inst.stdout}\n${inst.stderr}`);
+  const port = await freePort();
+  let out = '';
+  const server: ChildProcess = spawn(process.execPath, [entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--user-data-dir', userData, '--extensions-dir', extDir], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  server.stdout!.on('data', (d) => (out += d));
+  server.stderr!.on('data', (d) => (out += d));
+  const stopServer = () => {
+    if (server.pid && server.exitCode === null) {
+      try {
+        process.kill(-server.pid, 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
+    }
+  };
+  let browser: Browser | undefined;
+  try {
+    const t0 = Date.now();
+    while (!/HTTP server listening/.test(out)) {
+      if (server.exitCode !== null) throw new Error(`code-server exited (${server.exitCode}):\n${out}`);
+      if (Date.now() - t0 > 60000) throw new Error(`code-server did not start in 60 s:\n${out}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+    });
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
+    await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+    mkdirSync(outputDir, { recursive: true });
+    const b = browser;
+    return {
+      page,
+      workspace,
+      logs: () => out,
+      close: async () => {
+        await b.close().catch(() => {});
+        stopServer();
+        rmSync(root, { recursive: true, force: true });
+      },
+    };
+  } catch (e) {
+    await browser?.close().catch(() => {});
+    stopServer();
+    throw e;
+  }
+}
+
+/** Runs a command from the palette by its title, as a user types it. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10000 });
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ state: 'visible', timeout: 15000 });
+  await page.keyboard.press('Enter');
+}
+
+/** Opens a workspace file by clicking through the Explorer, as a user does (`dts/board.dts`). */
+export async function openFile(page: Page, relPath: string): Promise<void> {
+  await runCommand(page, 'View: Show Explorer');
+  const parts = relPath.split('/');
+  for (let i = 0; i < parts.length; i++) {
+    const item = page.locator('.explorer-folders-view').getByRole('treeitem', { name: parts[i], exact: true });
+    await item.waitFor({ state: 'visible', timeout: 15000 });
+    const expanded = await item.getAttribute('aria-expanded');
+    if (i < parts.length - 1 && expanded === 'true') continue;
+    await item.click();
+  }
+  await page.locator('.tab.active', { hasText: parts[parts.length - 1] }).waitFor({ timeout: 15000 });
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(outputDir, `${name}.png`) });
+}
+
+/** The text of every webview frame (webviews are nested iframes). */
+export async function webviewText(page: Page): Promise<string> {
+  const texts: string[] = [];
+  for (const f of page.frames()) {
+    try {
+      texts.push(await f.evaluate(() => document.body?.innerText ?? ''));
+    } catch {
+      /* frame navigated away */
+    }
+  }
+  return texts.join('\n');
+}
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30000): Promise<T> {
+  const t0 = Date.now();
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export function chromiumAvailable(): boolean {
+  return existsSync(CHROMIUM);
+}

@@ -1,0 +1,109 @@
+// End to end in a real VS Code (code-server 4.100.3 = VS Code 1.100.3, with the packaged .vsix installed),
+// driven in Chromium as a user would: DTS language support and preview on the sample workspace, then a
+// debug session from sample/.vscode/launch.json with the PV console, a hypercall breakpoint, the generated
+// device tree and the boot state. Screenshots of each step: test-output/e2e/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startVsCode, runCommand, openFile, shot, webviewText, waitFor, chromiumAvailable, type VsCode } from './harness';
+
+let vs: VsCode | undefined;
+let skipReason: string | undefined;
+
+before(async () => {
+  if (!chromiumAvailable()) {
+    skipReason = 'Chromium is not installed (Debian: chromium)';
+  } else {
+    try {
+      vs = await startVsCode((s) => console.log(`# ${s}`));
+    } catch (e) {
+      skipReason = `code-server could not be installed or started: ${(e as Error).message.split('\n').slice(0, 6).join(' | ')}`;
+    }
+  }
+  if (skipReason && process.env.CI) throw new Error(skipReason);
+  if (skipReason) console.log(`# SKIP end-to-end VS Code tests: ${skipReason}`);
+});
+
+after(async () => {
+  await vs?.close();
+});
+
+function ready(t: { skip(m: string): void }): VsCode | undefined {
+  if (!vs) t.skip(skipReason ?? 'VS Code did not start');
+  return vs;
+}
+
+/** Runs a step; on failure saves a screenshot named after it and adds code-server's log tail to the error. */
+async function step(v: VsCode, name: string, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+    await shot(v.page, name);
+  } catch (e) {
+    await shot(v.page, `${name}-FAILED`).catch(() => {});
+    (e as Error).message += `\n(screenshot test-output/e2e/${name}-FAILED.png)`;
+    throw e;
+  }
+}
+
+test('a .dts with a broken reference shows dtc\'s error in the Problems panel', async (t) => {
+  const v = ready(t);
+  if (!v) return;
+  await step(v, '1-problems', async () => {
+    writeFileSync(join(v.workspace, 'dts', 'broken.dts'), '/dts-v1/;\n\n/ {\n\tnode {\n\t\tclocks = <&no_such_clock>;\n\t};\n};\n');
+    await openFile(v.page, 'dts/broken.dts');
+    await runCommand(v.page, 'View: Focus Problems');
+    const text = await waitFor('the diagnostic in Problems', async () => {
+      const s = await v.page.locator('.markers-panel').innerText();
+      return /Reference to non-existent node or label "no_such_clock"/.test(s) && s;
+    }, 45000);
+    assert.match(text, /phandle_references/);
+  });
+});
+
+test('the preview shows the compiled tree, address map and interrupt routing of the sample board', async (t) => {
+  const v = ready(t);
+  if (!v) return;
+  await step(v, '2-preview', async () => {
+    await openFile(v.page, 'dts/board.dts');
+    await runCommand(v.page, 'xenarm: Open Device Tree Preview to the Side');
+    const text = await waitFor('the preview webview', async () => {
+      const s = await webviewText(v.page);
+      return /Compiled tree/.test(s) && /Address map/.test(s) && s;
+    }, 30000);
+    assert.match(text, /Interrupt routing/, text);
+    assert.match(text, /pl011@9000000 \{/, text);
+    assert.match(text, /model = "xenarm sample board";/, text);
+  });
+});
+
+test('the debug session from launch.json: PV console output and input, hypercall stop, generated tree, boot state', async (t) => {
+  const v = ready(t);
+  if (!v) return;
+  const page = v.page;
+  const consoleText = async () => (await page.locator('.xterm-rows').allInnerTexts()).join('\n');
+  await step(v, '3-console', async () => {
+    await runCommand(page, 'Debug: Start Debugging');
+    await waitFor('guest output in the PV console tab', async () => /xenarm/i.test(await consoleText()), 60000);
+  });
+  await step(v, '4-console-input', async () => {
+    await page.locator('.xterm').first().click();
+    await page.keyboard.type('hello xen\r');
+    await waitFor('the echo of typed input', async () => /hello xen/.test(await consoleText()), 30000);
+  });
+  await step(v, '5-device-tree', async () => {
+    await runCommand(page, 'xenarm: Open Generated Device Tree');
+    const dt = await waitFor('the generated device tree document', async () => {
+      const s = await page.locator('.editor-instance .view-lines').first().innerText();
+      return /hypervisor/.test(s) && s;
+    }, 30000);
+    assert.match(dt, /xen,xen/);
+  });
+  await step(v, '6-boot-state', async () => {
+    await runCommand(page, 'xenarm: Show Dom0 Boot State');
+    await waitFor('the boot state view', async () => {
+      const s = await page.locator('.pane', { hasText: 'Boot State' }).innerText();
+      return /r2/.test(s) && /Entry registers/.test(s);
+    }, 30000);
+  });
+});
