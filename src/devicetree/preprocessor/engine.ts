@@ -69,11 +69,14 @@ export class Engine implements ExpandHost, TokenSource {
   private includes: { file: string; pos: SourcePos }[] = [];
   private onceFiles = new Set<string>();
   private guards = new Map<string, string | null>();
+  private guardOf = new Map<string, string | null>();
   private lexCache = new Map<string, LexedFile>();
   private fileIndex = new Map<string, number>();
   private counter = 0;
   private fatal = false;
   private lastLine = 1;
+  /** End of the directive line being handled, for messages about missing tokens. */
+  private eol: Token | undefined;
   private readonly includeDirs: string[];
 
   constructor(private readonly opts: EngineOptions) {
@@ -232,6 +235,10 @@ export class Engine implements ExpandHost, TokenSource {
     }
     const args = toks.slice(frame.pos + 2, end);
     const lastLine = toks[end - 1].line;
+    const last = toks[end - 1];
+    // Where GCC reports "nothing more on this line": just past the last token.
+    const eol: Token = { ...last, kind: Kind.Other, text: '', col: last.col + last.text.length, ws: false, bol: false };
+    this.eol = eol;
     frame.pos = end;
     if (this.skipping && !CONDITIONALS.has(name)) return true;
     switch (name) {
@@ -253,8 +260,8 @@ export class Engine implements ExpandHost, TokenSource {
       case 'warning': {
         const text = spell(args);
         const msg = `#${name}${text ? ' ' + text : ''}`;
-        if (name === 'error') this.error(msg, hash);
-        else this.warning(msg, hash);
+        if (name === 'error') this.error(msg, nameTok);
+        else this.warning(msg, nameTok);
         return true;
       }
       case 'pragma': return this.doPragma(frame, args, hash), true;
@@ -265,7 +272,7 @@ export class Engine implements ExpandHost, TokenSource {
 
   private doDefine(args: Token[], at: Token): void {
     try {
-      const m = parseDefine(args, at);
+      const m = parseDefine(args, this.eol ?? at);
       const old = this.macros.get(m.name);
       if (old?.builtin) this.warning(`redefining builtin macro "${m.name}"`, args[0]);
       else if (old && !sameDefinition(old, m)) this.warning(`"${m.name}" redefined`, args[0]);
@@ -278,7 +285,7 @@ export class Engine implements ExpandHost, TokenSource {
 
   private doUndef(args: Token[], at: Token): void {
     const n = args[0];
-    if (!n) return this.error('no macro name given in #undef directive', at);
+    if (!n) return this.error('no macro name given in #undef directive', this.eol ?? at);
     if (n.kind !== Kind.Ident) return this.error('macro names must be identifiers', n);
     if (n.text === 'defined') return this.error('"defined" cannot be used as a macro name', n);
     if (args.length > 1) this.warning('extra tokens at end of #undef directive', args[1]);
@@ -295,7 +302,7 @@ export class Engine implements ExpandHost, TokenSource {
       if (type === 'if') value = this.evalIf(args, at, 'if');
       else {
         const n = args[0];
-        if (!n) this.error(`no macro name given in #${type} directive`, at);
+        if (!n) this.error(`no macro name given in #${type} directive`, this.eol ?? at);
         else if (n.kind !== Kind.Ident) this.error('macro names must be identifiers', n);
         else {
           if (args.length > 1) this.warning(`extra tokens at end of #${type} directive`, args[1]);
@@ -359,7 +366,7 @@ export class Engine implements ExpandHost, TokenSource {
       const pre = this.replaceDefined(args, at);
       const expanded = Expander.expandAll(this, pre);
       const post = this.replaceDefined(expanded, at);
-      return evaluate(post, directive, at, (w) => this.warning(w.message, w.token));
+      return evaluate(post, directive, this.eol ?? at, (w) => this.warning(w.message, w.token));
     } catch (e) {
       if (!(e instanceof ExprError)) throw e;
       this.error(e.message, e.token ?? at);
@@ -433,7 +440,7 @@ export class Engine implements ExpandHost, TokenSource {
       const exp = Expander.expandAll(this, args).filter((t) => t.kind !== Kind.Padding);
       spec = headerSpec(exp);
     }
-    if (!spec) return this.error(`#${kind} expects "FILENAME" or <FILENAME>`, at);
+    if (!spec) return this.error(`#${kind} expects "FILENAME" or <FILENAME>`, first ?? this.eol ?? at);
     if (spec.name === '') return this.error(`empty filename in #${kind}`, at);
     if (rest.length) this.warning(`extra tokens at end of #${kind} directive`, rest[0]);
     const found = this.findInclude(spec.name, spec.angle, kind === 'include_next');
@@ -445,7 +452,10 @@ export class Engine implements ExpandHost, TokenSource {
     }
     if (this.onceFiles.has(found.path)) return;
     if (kind === 'import') this.onceFiles.add(found.path);
-    const guard = this.guards.get(found.path);
+    // GCC remembers a file's guard per lookup (the name as written and where the search started),
+    // not per path: the same header reached by another spelling is entered again.
+    const key = `${spec.angle ? '<' : kind === 'include_next' ? `next${frame.dirIndex}` : dirOf(this.files[frame.file].path)}>${spec.name}`;
+    const guard = this.guards.get(key);
     if (guard && this.macros.has(guard)) return;
     if (this.frames.length >= MAX_DEPTH) {
       this.error(`#include nested depth ${MAX_DEPTH} exceeds maximum of ${MAX_DEPTH} (use -fmax-include-depth=DEPTH to increase the maximum)`, at);
@@ -460,13 +470,14 @@ export class Engine implements ExpandHost, TokenSource {
       this.files.push({ path: found.path, presumed: found.path, lineDelta: 0, includedFrom: pos });
       lexed = lexFile(found.text, index);
       this.lexCache.set(found.path, lexed);
-      this.guards.set(found.path, findGuard(lexed));
+      this.guardOf.set(found.path, findGuard(lexed));
       this.reportComments(lexed, index);
     } else {
       const f = this.files[index];
       f.presumed = found.path;
       f.lineDelta = 0;
     }
+    if (!this.guards.has(key)) this.guards.set(key, this.guardOf.get(found.path) ?? null);
     frame.resumeLine = lastLine + 1;
     const pf = this.files[frame.file];
     this.out.enterFile(pf.presumed, at.line + pf.lineDelta, found.path);
@@ -518,11 +529,13 @@ export class Engine implements ExpandHost, TokenSource {
   }
 
   private doPragma(frame: Frame, args: Token[], hash: Token): void {
+    const f = this.files[frame.file];
     if (args[0]?.kind === Kind.Ident && args[0].text === 'once') {
-      this.onceFiles.add(this.files[frame.file].path);
+      this.onceFiles.add(f.path);
+      // GCC runs the pragma and then reports a line change at its `once` token: a line of spaces.
+      this.out.lineChange(args[0], f.presumed, args[0].line + f.lineDelta);
       return;
     }
-    const f = this.files[frame.file];
     this.out.directiveLine(f.presumed, hash.line + f.lineDelta, `#pragma ${spell(args)}`);
   }
 }
@@ -581,6 +594,11 @@ function findGuard(lexed: LexedFile): string | null {
 /** Tokens spelled with single spaces where the source had whitespace (messages, #pragma). */
 function spell(toks: Token[]): string {
   return toks.map((t, i) => (i > 0 && t.ws ? ' ' : '') + t.text).join('');
+}
+
+function dirOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash < 0 ? '' : path.slice(0, slash);
 }
 
 function escape(s: string): string {

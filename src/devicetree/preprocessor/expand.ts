@@ -128,7 +128,7 @@ export class Expander {
       if (t.kind === Kind.Punct) {
         if (t.text === '(') depth++;
         else if (t.text === ')') {
-          if (depth === 0) return this.checkArgs(name, m, args) ? { args, rparen: t } : null;
+          if (depth === 0) return this.checkArgs(t, m, args) ? { args, rparen: t } : null;
           depth--;
         } else if (t.text === ',' && depth === 0 && !(m.variadic && args.length === m.params.length)) {
           args.push({ raw: [] });
@@ -196,7 +196,8 @@ export class Expander {
           out.push(placemarker(item.pasteLeft === true));
           continue;
         }
-        raw.forEach((t, i) => out.push({ ...t, ws: i === 0 ? item.tok.ws : t.ws, bol: false, pasteLeft: i === raw.length - 1 ? item.pasteLeft : false }));
+        // Operands of ## keep their own spacing (no padding from the parameter, unlike GCC's other arguments).
+        raw.forEach((t, i) => out.push({ ...t, bol: false, pasteLeft: i === raw.length - 1 ? item.pasteLeft : false }));
         continue;
       }
       const exp = this.expandedArg(arg);

@@ -147,7 +147,7 @@ export function evaluate(tokens: Token[], directive: string, at: Token, warn: (w
   };
 
   const unary = (op: Token): Value => {
-    if (!toks[i]) throw new ExprError(`operator '${op.text}' has no right operand`, op);
+    if (!toks[i]) throw new ExprError(`operator '${op.text}' has no right operand`, at);
     const v = primaryOrUnary();
     switch (op.text) {
       case '+': return v;
@@ -172,7 +172,7 @@ export function evaluate(tokens: Token[], directive: string, at: Token, warn: (w
         return lhs;
       }
       i++;
-      if (!toks[i]) throw new ExprError(`operator '${t.text}' has no right operand`, t);
+      if (!toks[i]) throw new ExprError(`operator '${t.text}' has no right operand`, at);
       if (t.text === '&&' || t.text === '||') {
         const shortCircuit = t.text === '&&' ? lhs.v === 0n : lhs.v !== 0n;
         if (shortCircuit) skip++;
@@ -235,7 +235,7 @@ export function evaluate(tokens: Token[], directive: string, at: Token, warn: (w
     if (!cond) skip++;
     const a = comma();
     if (!cond) skip--;
-    if (!isOp(peek(), ':')) throw new ExprError(`'?' without following ':'`, q);
+    if (!isOp(peek(), ':')) throw new ExprError(`'?' without following ':'`, peek() ?? at);
     i++;
     if (cond) skip++;
     const b = conditional();
@@ -257,7 +257,7 @@ export function evaluate(tokens: Token[], directive: string, at: Token, warn: (w
   if (i < toks.length) {
     const t = toks[i];
     if (isOp(t, ')')) throw new ExprError("missing '(' in expression", t);
-    if (isOp(t, ':')) throw new ExprError("':' without preceding '?'", t);
+    if (isOp(t, ':')) throw new ExprError(" ':' without preceding '?'", t); // GCC's wording, leading space included
     throw new ExprError(`missing binary operator before token "${describe(t)}"`, t);
   }
   return v.v !== 0n;

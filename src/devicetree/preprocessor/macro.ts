@@ -31,9 +31,9 @@ export class DefineError extends Error {
 }
 
 /** Parses the tokens after `#define` (the name first). */
-export function parseDefine(line: Token[], directiveTok: Token): Macro {
+export function parseDefine(line: Token[], eol: Token): Macro {
   const nameTok = line[0];
-  if (!nameTok) throw new DefineError('no macro name given in #define directive', directiveTok);
+  if (!nameTok) throw new DefineError('no macro name given in #define directive', eol);
   if (nameTok.kind !== Kind.Ident) throw new DefineError('macro names must be identifiers', nameTok);
   if (nameTok.text === 'defined') throw new DefineError('"defined" cannot be used as a macro name', nameTok);
   if (nameTok.text === '__has_include' || nameTok.text === '__has_include_next') {
@@ -49,7 +49,7 @@ export function parseDefine(line: Token[], directiveTok: Token): Macro {
     i = 2;
     for (;;) {
       const t = line[i];
-      if (!t) throw new DefineError(params.length || variadic ? "expected ')' before end of line" : 'expected parameter name before end of line', line[i - 1]);
+      if (!t) throw new DefineError('expected parameter name before end of line', eol);
       if (t.kind === Kind.Punct && t.text === ')' && params.length === 0) {
         i++;
         break;
@@ -59,7 +59,7 @@ export function parseDefine(line: Token[], directiveTok: Token): Macro {
         params.push('__VA_ARGS__');
         i++;
         const close = line[i];
-        if (!close || close.kind !== Kind.Punct || close.text !== ')') throw new DefineError(`expected ')' after "..."`, close ?? t);
+        if (!close || close.kind !== Kind.Punct || close.text !== ')') throw new DefineError(`expected ')' after "..."`, close ?? eol);
         i++;
         break;
       }
@@ -69,12 +69,12 @@ export function parseDefine(line: Token[], directiveTok: Token): Macro {
       params.push(t.text);
       i++;
       const sep = line[i];
-      if (!sep) throw new DefineError("expected ',' or ')', found end of line", t);
+      if (!sep) throw new DefineError("expected ')' before end of line", eol);
       if (sep.kind === Kind.Punct && sep.text === '...') {
         variadic = true;
         i++;
         const close = line[i];
-        if (!close || close.kind !== Kind.Punct || close.text !== ')') throw new DefineError(`expected ')' after "..."`, close ?? sep);
+        if (!close || close.kind !== Kind.Punct || close.text !== ')') throw new DefineError(`expected ')' after "..."`, close ?? eol);
         i++;
         break;
       }
@@ -92,7 +92,9 @@ export function parseDefine(line: Token[], directiveTok: Token): Macro {
   for (let k = 0; k < raw.length; k++) {
     const t = raw[k];
     if (t.kind === Kind.Punct && t.text === '##') {
-      if (body.length === 0 || k === raw.length - 1) throw new DefineError("'##' cannot appear at either end of a macro expansion", t);
+      // GCC points at the token before a leading `##` (the end of the parameter list or the name).
+      if (body.length === 0) throw new DefineError("'##' cannot appear at either end of a macro expansion", line[i - 1]);
+      if (k === raw.length - 1) throw new DefineError("'##' cannot appear at either end of a macro expansion", t);
       body[body.length - 1].pasteLeft = true;
       continue;
     }
