@@ -144,7 +144,7 @@ export async function webviewText(page: Page): Promise<string> {
   const texts: string[] = [];
   for (const f of page.frames()) {
     try {
-      texts.push(await f.evaluate(() => document.body?.innerText ?? ''));
+      texts.push(await f.evaluate(() => (globalThis as unknown as { document?: { body?: { innerText: string } } }).document?.body?.innerText ?? ''));
     } catch {
       /* frame navigated away */
     }
