@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs, intOption, stringOption, type ParsedArgs } from './args';
 import { CliError, EXIT } from './errors';
+import { runDom0, DOM0_USAGE } from './run-dom0';
 
 export const RUN_OPTIONS = [
   { name: 'machine', kind: 'string' },
@@ -18,11 +19,20 @@ export const RUN_OPTIONS = [
   { name: 'help', short: 'h', kind: 'flag' },
   // Options of the dom0 path (parsed here so one option table serves both machines).
   { name: 'initrd', kind: 'string' },
+  { name: 'bootargs', kind: 'string' },
   { name: 'append', kind: 'string' },
   { name: 'dtb', kind: 'string' },
+  { name: 'dt-overlay', kind: 'string' },
+  { name: 'boot-protocol', kind: 'string' },
+  { name: 'machine-id', kind: 'string' },
+  { name: 'trace-hypercalls', kind: 'flag' },
 ] as const;
 
-const USAGE = `usage: xenarm run IMAGE [options]
+/** Options that only the dom0 path takes. */
+const DOM0_ONLY = ['initrd', 'bootargs', 'append', 'dtb', 'dt-overlay', 'boot-protocol', 'machine-id', 'trace-hypercalls'];
+
+const USAGE = `${DOM0_USAGE}
+usage: xenarm run IMAGE --machine virt [options]   (bare metal on a QEMU-virt-like board)
   --machine xen|virt     xen (default): boot IMAGE as dom0 under the embedded Xen;
                          virt: bare metal on a QEMU-virt-like board (RAM at 0x40000000, GICv2)
   --semihosting          enable ARM semihosting (console and exit status) for --machine virt
@@ -44,21 +54,12 @@ export async function run(args: string[]): Promise<number> {
   const machine = stringOption(parsed, 'machine') ?? 'xen';
   if (machine === 'virt') return runVirt(parsed);
   if (machine !== 'xen') throw new CliError(`run: unknown machine '${machine}' (expected xen or virt)`, EXIT.USAGE);
-  // The hypervisor's front end. The specifier is not a literal so this file builds before it exists;
-  // once src/cli/run-dom0.ts is written, make it `await import('./run-dom0')`.
-  const dom0Module = './run-dom0';
-  let mod: { runDom0(p: ParsedArgs): Promise<number> };
-  try {
-    mod = await import(dom0Module);
-  } catch {
-    throw new CliError('run: --machine xen (dom0 boot) is not built yet; use --machine virt for bare-metal images', EXIT.INTERNAL);
-  }
-  return mod.runDom0(parsed);
+  return runDom0(parsed);
 }
 
 async function runVirt(p: ParsedArgs): Promise<number> {
   if (p.positional.length !== 1) throw new CliError(`run: expected one IMAGE, got ${p.positional.length}\n${USAGE}`, EXIT.USAGE);
-  for (const o of ['initrd', 'append', 'dtb']) {
+  for (const o of DOM0_ONLY) {
     if (p.options.has(o)) throw new CliError(`run: --${o} only applies to --machine xen`, EXIT.USAGE);
   }
   const imageName = p.positional[0];

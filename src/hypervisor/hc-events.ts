@@ -1,5 +1,5 @@
 // event_channel_op (32) with the 2-level ABI. init_control answers -ENOSYS so the guest keeps 2-level.
-import { E, EVTCHNOP_NAMES, VIRQ_NAMES } from './abi';
+import { E, EVTCHNOP_NAMES, VIRQ_CONSOLE, VIRQ_NAMES } from './abi';
 import { hex, type CallContext } from './hypercall-context';
 import { isSelf } from './hc-memory';
 
@@ -15,6 +15,9 @@ export function eventChannelOp(ctx: CallContext, [cmd, arg]: number[]): number {
       if (p < 0) return p;
       mem.setU32(arg + 8, p);
       decoded.port = p;
+      // Input typed before the console VIRQ was bound would never be announced (Xen drops that
+      // notification); announcing it at bind time lets piped input reach a guest that binds late.
+      if (virq === VIRQ_CONSOLE && dom.pendingConsoleInput > 0) ev.raiseVirq(VIRQ_CONSOLE, 0);
       return 0;
     }
     case 7: { // bind_ipi {u32 vcpu, u32 port out}
