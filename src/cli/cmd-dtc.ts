@@ -239,7 +239,8 @@ function dtcMain(args: string[], io: Io): number {
     const file = arg === '-' ? '<stdin>' : arg;
     if (!bytes) throw new Die(`FATAL ERROR: Couldn't open "${arg}": No such file or directory\n`);
     deps.push(file);
-    result = compileBinary(bytesToBinary(bytes), { ...common, file, readFile: io.readFile });
+    // Sources with #include/#define/#if lines go through the built-in C preprocessor first (dtc has none).
+    result = compileBinary(bytesToBinary(bytes), { ...common, file, readFile: io.readFile, preprocess: 'auto' });
     for (const inc of result.includes) deps.push(inc.file);
   } else if (inform === 'dtb') {
     const bytes = readInput();

@@ -8,6 +8,7 @@ import { runChecks, UnknownCheckError } from './checks/framework';
 import { checkTable } from './checks/index';
 import { FixupError, generateFixupsTree, generateLabelTree, generateLocalFixupsTree, PhandleAllocator, sortTree } from './livetree';
 import type { PhandleFormat } from './livetree';
+import { preprocess } from './preprocessor/index';
 
 export interface PipelineOptions {
   /** Name of the main file as dtc prints it in positions. */
@@ -29,6 +30,15 @@ export interface PipelineOptions {
   outName?: string;
   /** -b */
   bootCpuid?: number;
+  /** Run the built-in C preprocessor first: always, never, or when the source has #include/#define/#if lines. */
+  preprocess?: boolean | 'auto';
+  /** -D for the preprocessor (`__DTS__` is always defined). */
+  defines?: Record<string, string>;
+}
+
+/** Lines that only the C preprocessor understands (a `#address-cells` property or a line marker is not one). */
+export function hasPreprocessorLines(text: string): boolean {
+  return /^[ \t]*#[ \t]*(include|define|undef|if|ifdef|ifndef)\b/m.test(text);
 }
 
 export interface PipelineResult {
@@ -78,15 +88,35 @@ export function compileBinary(text: string, opts: PipelineOptions): PipelineResu
       return r && { name: r.name, text: bytesToBinary(r.bytes) };
     },
   };
+  const preDiagnostics: Diagnostic[] = [];
+  const preIncludes: PipelineResult['includes'] = [];
+  if (opts.preprocess === true || (opts.preprocess === 'auto' && hasPreprocessorLines(text))) {
+    const pre = preprocess(text, {
+      file: opts.file,
+      includeDirs,
+      defines: opts.defines ?? {},
+      readFile: (p) => {
+        const b = opts.readFile(p);
+        return b && bytesToBinary(b);
+      },
+    });
+    preDiagnostics.push(...pre.diagnostics);
+    preIncludes.push(...pre.includes);
+    if (pre.diagnostics.some((d) => d.severity === 'error')) {
+      return { diagnostics: preDiagnostics, checkErrors: false, includes: preIncludes, fatal: 'preprocessing failed' };
+    }
+    text = pre.text;
+  }
   const lx = new Lexer(text, opts.file, host);
   const parser = new Parser(lx, { readBinary: (name, dir) => openOnPath(name, dir, includeDirs, opts.readFile)?.bytes });
   const parsed = parser.parse();
-  const diagnostics: Diagnostic[] = parsed.messages.map((m) => {
+  const diagnostics: Diagnostic[] = [...preDiagnostics, ...parsed.messages.map((m) => {
     const d: Diagnostic = { severity: 'error', message: m.message, prefix: m.prefix };
     if (m.pos) d.pos = m.pos;
     return d;
-  });
-  const result: PipelineResult = { diagnostics, checkErrors: false, includes: lx.includes };
+  })];
+  const includes = [...preIncludes, ...lx.includes];
+  const result: PipelineResult = { diagnostics, checkErrors: false, includes };
   if (parsed.fatal || !parsed.tree) {
     result.fatal = parsed.fatal ?? 'Unable to parse input tree';
     diagnostics.push({ severity: 'error', prefix: 'FATAL ERROR', message: result.fatal });
@@ -96,7 +126,7 @@ export function compileBinary(text: string, opts: PipelineOptions): PipelineResu
   const tree = parsed.tree;
   tree.source = opts.file;
   if (opts.bootCpuid !== undefined) tree.bootCpuidPhys = opts.bootCpuid;
-  return { ...processTree(tree, opts, diagnostics), includes: lx.includes };
+  return { ...processTree(tree, opts, diagnostics), includes };
 }
 
 /** Checks and generated nodes for a tree from any source (dtc runs the same steps for blobs). */

@@ -52,10 +52,6 @@ function fsRead(path: string): Uint8Array | undefined {
  */
 export function compileDts(source: string, opts: CompileOptions): CompileResult {
   const diagnostics: Diagnostic[] = [];
-  const wantPre = opts.preprocess === true || (opts.preprocess === 'auto' && /^\s*#\s*(include|define|if|ifdef|ifndef)\b/m.test(source));
-  if (wantPre) {
-    diagnostics.push({ severity: 'warning', message: 'the built-in C preprocessor is not available yet: source compiled without preprocessing', prefix: 'Warning', pos: { file: opts.file, line: 1, column: 1, endLine: 1, endColumn: 1 } });
-  }
   try {
     const r = compileBinary(utf8Binary(source), {
       file: opts.file,
@@ -64,6 +60,8 @@ export function compileDts(source: string, opts: CompileOptions): CompileResult 
       phandleFormat: opts.phandleFormat ?? 'epapr',
       symbols: opts.symbols ?? false,
       checkSwitches: opts.checks ?? [],
+      preprocess: opts.preprocess ?? 'auto',
+      defines: opts.defines ?? {},
     });
     const out: CompileResult = { diagnostics: [...diagnostics, ...r.diagnostics], includes: r.includes };
     if (r.tree) out.tree = r.tree;

@@ -30,7 +30,11 @@ export interface LexDiagnostic {
 }
 
 /** Raised for dtc's die() cases inside the lexer (a missing include): compilation stops. */
-export class FatalError extends Error {}
+export class FatalError extends Error {
+  constructor(message: string, readonly pos?: SourcePos) {
+    super(message);
+  }
+}
 
 interface SrcFile {
   name: string;
@@ -42,6 +46,8 @@ interface SrcFile {
 }
 
 const enum St { Initial, V1, PropNodeName, ByteString }
+
+const enum R { None, Skip, Include, LineMarker, String, Keyword, Label, Literal, CharLiteral, LabelRef, PathRef, Byte, ByteEnd, PropNodeName, Incbin, Op, Char }
 
 const PROPNODECHAR = new Uint8Array(256);
 for (const c of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789,._+*#?@-') PROPNODECHAR[c.charCodeAt(0)] = 1;
@@ -139,228 +145,209 @@ export class Lexer {
     const st = this.state;
     const exclusive = st === St.PropNodeName || st === St.ByteString;
 
-    // Candidate matches (length, action); flex takes the longest, first rule on ties.
-    let bestLen = 0;
-    let best: (() => Token | undefined) | undefined;
-    const offer = (len: number, act: () => Token | undefined): void => {
-      if (len > bestLen) {
-        bestLen = len;
-        best = act;
-      }
-    };
+    // Candidate matches: flex takes the longest, the earliest rule on ties (rules are tried in order
+    // and only a strictly longer match replaces the best one).
+    this.bestLen = 0;
+    this.rule = R.None;
+    const offer = this.offerFn;
 
-    // <*>"/include/"{WS}*{STRING}
-    if (c === 47 /* / */ && t.startsWith('/include/', i)) {
-      let k = i + 9;
-      while (k < t.length && isSpace(t.charCodeAt(k))) k++;
-      const sl = stringLen(t, k);
-      if (sl > 0) {
-        offer(k + sl - i, () => {
-          const pos = this.take(f, k + sl - i);
-          const name = t.slice(k + 1, k + sl - 1);
-          this.pushFile(name, pos);
-          return undefined;
-        });
+    if (c === 47 /* / */) {
+      if (t.startsWith('/include/', i)) {
+        let k = i + 9;
+        while (k < t.length && isSpace(t.charCodeAt(k))) k++;
+        const sl = stringLen(t, k);
+        if (sl > 0) offer(k + sl - i, R.Include, k, sl);
       }
     }
-    // <*>^"#"(line)?[ \t]+[0-9]+[ \t]+{STRING}([ \t]+[0-9]+)*
     if (c === 35 /* # */ && (i === 0 || t.charCodeAt(i - 1) === 10)) {
       const m = lineMarkerLen(t, i);
       if (m) {
-        offer(m.len, () => {
-          const pos = this.take(f, m.len);
-          const fn = unescapeString(t.slice(m.fnStart, m.fnEnd));
-          if (fn.bytes.includes('\0')) this.error('nul in line number directive', pos);
-          f.name = fn.bytes;
-          f.line = m.line - 1;
-          return undefined;
-        });
+        this.marker = m;
+        offer(m.len, R.LineMarker);
       }
     }
-    // <*>{STRING}
     if (c === 34) {
       const sl = stringLen(t, i);
-      if (sl > 0) offer(sl, () => this.tok(f, 'STRING', sl, t.slice(i + 1, i + sl - 1)));
+      if (sl > 0) offer(sl, R.String);
     }
     if (c === 47) {
-      for (const [kw, kind] of KEYWORDS) {
-        if (t.startsWith(kw, i)) {
-          offer(kw.length, () => {
-            if (kind === 'V1' || kind === 'MEMRESERVE' || kind === 'BITS') this.state = St.V1;
-            else if (kind === 'DEL_PROP' || kind === 'DEL_NODE' || kind === 'OMIT_NO_REF') this.state = St.PropNodeName;
-            return this.tok(f, kind, kw.length, kw);
-          });
-        }
-      }
+      for (let k = 0; k < KEYWORDS.length; k++) if (t.startsWith(KEYWORDS[k]![0], i)) offer(KEYWORDS[k]![0].length, R.Keyword, k);
     }
-    // <*>{LABEL}:
     if (LABELSTART[c]) {
       let k = i + 1;
       while (k < t.length && LABELCHAR[t.charCodeAt(k)]) k++;
-      if (t.charCodeAt(k) === 58 /* : */) {
-        const len = k + 1 - i;
-        offer(len, () => this.tok(f, 'LABEL', len, t.slice(i, k)));
-      }
+      if (t.charCodeAt(k) === 58 /* : */) offer(k + 1 - i, R.Label, k);
     }
-    // <V1>([0-9]+|0[xX][0-9a-fA-F]+)(U|L|UL|LL|ULL)?
     if (st === St.V1 && isDigit(c)) {
       let k = i;
-      let hex = false;
-      if (c === 48 && (t[i + 1] === 'x' || t[i + 1] === 'X') && HEX[t.charCodeAt(i + 2)]) {
-        hex = true;
+      let hex = 0;
+      if (c === 48 && (t.charCodeAt(i + 1) | 0x20) === 120 && HEX[t.charCodeAt(i + 2)]) {
+        hex = 1;
         k = i + 2;
         while (k < t.length && HEX[t.charCodeAt(k)]) k++;
       } else {
         while (k < t.length && isDigit(t.charCodeAt(k))) k++;
       }
       const digitsEnd = k;
-      for (const suf of ['ULL', 'UL', 'LL', 'U', 'L']) {
-        if (t.startsWith(suf, k)) {
-          k += suf.length;
-          break;
-        }
-      }
-      const len = k - i;
-      offer(len, () => {
-        const text = t.slice(i, k);
-        const tk = this.tok(f, 'LITERAL', len, text, 0n);
-        tk.value = parseLiteral(t.slice(i, digitsEnd), hex, (m) => this.error(m, tk.pos));
-        return tk;
-      });
+      if (t.startsWith('ULL', k)) k += 3;
+      else if (t.startsWith('UL', k) || t.startsWith('LL', k)) k += 2;
+      else if (t[k] === 'U' || t[k] === 'L') k += 1;
+      offer(k - i, R.Literal, digitsEnd, hex);
     }
-    // <*>{CHAR_LITERAL}  '([^']|\\')*'
     if (c === 39) {
-      let k = i + 1;
-      let ok = false;
-      while (k < t.length) {
-        const ch = t.charCodeAt(k);
-        if (ch === 39) {
-          ok = true;
-          break;
-        }
-        k++;
-      }
-      // The pattern's `\\'` alternative can extend past a quote preceded by a backslash; flex takes the longest.
-      if (ok) {
-        let end = k;
-        let j = k;
-        for (;;) {
-          // end is the index of a closing quote; see whether a longer match exists (quote preceded by '\').
-          if (t.charCodeAt(end - 1) !== 92 || end === i + 1) break;
-          j = end + 1;
-          while (j < t.length && t.charCodeAt(j) !== 39) j++;
-          if (j >= t.length) break;
+      // '([^']|\\')*' : a quote preceded by a backslash may also be content; flex takes the longest.
+      let end = t.indexOf("'", i + 1);
+      if (end >= 0) {
+        while (t.charCodeAt(end - 1) === 92 && end > i + 1) {
+          const j = t.indexOf("'", end + 1);
+          if (j < 0) break;
           end = j;
         }
-        const len = end + 1 - i;
-        offer(len, () => {
-          const tk = this.tok(f, 'CHAR_LITERAL', len, t.slice(i, end + 1), 0n);
-          const d = unescapeString(t.slice(i + 1, end));
-          if (d.bytes.length === 0) {
-            this.error('Empty character literal', tk.pos);
-          } else {
-            tk.value = BigInt(d.bytes.charCodeAt(0));
-            if (d.bytes.length > 1) this.error(`Character literal has ${d.bytes.length} characters instead of 1`, tk.pos);
-          }
-          if (d.fatal) throw new FatalError(d.fatal);
-          return tk;
-        });
+        offer(end + 1 - i, R.CharLiteral, end);
       }
     }
     if (c === 38 /* & */) {
-      // <*>\&{LABEL}
       if (LABELSTART[t.charCodeAt(i + 1)]) {
         let k = i + 2;
         while (k < t.length && LABELCHAR[t.charCodeAt(k)]) k++;
-        const len = k - i;
-        offer(len, () => this.tok(f, 'LABEL_REF', len, t.slice(i + 1, k)));
+        offer(k - i, R.LabelRef, k);
       }
-      // <*>"&{/"{PATHCHAR}*\}
       if (t.startsWith('&{/', i)) {
         let k = i + 3;
         while (k < t.length && (PROPNODECHAR[t.charCodeAt(k)] || t.charCodeAt(k) === 47)) k++;
-        if (t.charCodeAt(k) === 125) {
-          const len = k + 1 - i;
-          offer(len, () => this.tok(f, 'PATH_REF', len, t.slice(i + 2, k)));
-        }
+        if (t.charCodeAt(k) === 125) offer(k + 1 - i, R.PathRef, k);
       }
     }
     if (st === St.ByteString) {
-      if (HEX[c] && HEX[t.charCodeAt(i + 1)]) offer(2, () => this.tok(f, 'BYTE', 2, t.slice(i, i + 2), BigInt(parseInt(t.slice(i, i + 2), 16))));
-      if (c === 93) offer(1, () => {
-        this.state = St.V1;
-        return this.tok(f, 'CHAR', 1, ']');
-      });
+      if (HEX[c] && HEX[t.charCodeAt(i + 1)]) offer(2, R.Byte);
+      if (c === 93) offer(1, R.ByteEnd);
     }
     if (st === St.PropNodeName) {
       let k = i;
       if (c === 92) k++;
-      const s = k;
+      const s0 = k;
       while (k < t.length && PROPNODECHAR[t.charCodeAt(k)]) k++;
-      if (k > s) {
-        const len = k - i;
-        offer(len, () => {
-          this.state = St.V1;
-          return this.tok(f, 'PROPNODENAME', len, t.slice(s, k));
-        });
-      }
+      if (k > s0) offer(k - i, R.PropNodeName, s0);
     }
-    // "/incbin/" (INITIAL and V1 only)
-    if (!exclusive && t.startsWith('/incbin/', i)) offer(8, () => this.tok(f, 'INCBIN', 8, '/incbin/'));
-    // <*>{WS}+ , comments
+    if (!exclusive && c === 47 && t.startsWith('/incbin/', i)) offer(8, R.Incbin);
     if (isSpace(c)) {
       let k = i + 1;
       while (k < t.length && isSpace(t.charCodeAt(k))) k++;
-      offer(k - i, () => {
-        this.take(f, k - i);
-        return undefined;
-      });
+      offer(k - i, R.Skip);
     }
     if (c === 47 && t.charCodeAt(i + 1) === 42) {
-      // {COMMENT}+ : one or more adjacent complete comments
       let k = i;
       while (t.startsWith('/*', k)) {
         const e = t.indexOf('*/', k + 2);
         if (e < 0) break;
         k = e + 2;
       }
-      if (k > i) offer(k - i, () => {
-        this.take(f, k - i);
-        return undefined;
-      });
+      if (k > i) offer(k - i, R.Skip);
     }
     if (c === 47 && t.charCodeAt(i + 1) === 47) {
-      // {LINECOMMENT}+ : "//".*\n, repeated
       let k = i;
       while (t.startsWith('//', k)) {
         const e = t.indexOf('\n', k);
         if (e < 0) break;
         k = e + 1;
       }
-      if (k > i) offer(k - i, () => {
-        this.take(f, k - i);
+      if (k > i) offer(k - i, R.Skip);
+    }
+    if (this.bestLen < 2) {
+      for (let k = 0; k < OPS.length; k++) if (t.startsWith(OPS[k]![0], i)) offer(2, R.Op, k);
+    }
+    if (c !== 10) offer(1, R.Char);
+
+    const bestLen = this.bestLen;
+    const aux = this.aux;
+    const aux2 = this.aux2;
+    switch (this.rule as R) {
+      case R.None:
+        this.take(f, 1);
         return undefined;
-      });
-    }
-    for (const [op, kind] of OPS) {
-      if (t.startsWith(op, i)) offer(2, () => this.tok(f, kind, 2, op));
-    }
-    // <*>.  (any byte but newline)
-    if (c !== 10) {
-      offer(1, () => {
+      case R.Skip:
+        this.take(f, bestLen);
+        return undefined;
+      case R.Include: {
+        const pos = this.take(f, bestLen);
+        this.pushFile(t.slice(aux + 1, aux + aux2 - 1), pos);
+        return undefined;
+      }
+      case R.LineMarker: {
+        const m = this.marker!;
+        const pos = this.take(f, bestLen);
+        const fn = unescapeString(t.slice(m.fnStart, m.fnEnd));
+        if (fn.bytes.includes('\0')) this.error('nul in line number directive', pos);
+        f.name = fn.bytes;
+        f.line = m.line - 1;
+        return undefined;
+      }
+      case R.String:
+        return this.tok(f, 'STRING', bestLen, t.slice(i + 1, i + bestLen - 1));
+      case R.Keyword: {
+        const [kw, kind] = KEYWORDS[aux]!;
+        if (kind === 'V1' || kind === 'MEMRESERVE' || kind === 'BITS') this.state = St.V1;
+        else if (kind === 'DEL_PROP' || kind === 'DEL_NODE' || kind === 'OMIT_NO_REF') this.state = St.PropNodeName;
+        return this.tok(f, kind, bestLen, kw);
+      }
+      case R.Label:
+        return this.tok(f, 'LABEL', bestLen, t.slice(i, aux));
+      case R.Literal: {
+        const tk = this.tok(f, 'LITERAL', bestLen, t.slice(i, i + bestLen), 0n);
+        tk.value = parseLiteral(t.slice(i, aux), aux2 === 1, (m) => this.error(m, tk.pos));
+        return tk;
+      }
+      case R.CharLiteral: {
+        const tk = this.tok(f, 'CHAR_LITERAL', bestLen, t.slice(i, aux + 1), 0n);
+        const d = unescapeString(t.slice(i + 1, aux));
+        if (d.bytes.length === 0) {
+          this.error('Empty character literal', tk.pos);
+        } else {
+          tk.value = BigInt(d.bytes.charCodeAt(0));
+          if (d.bytes.length > 1) this.error(`Character literal has ${d.bytes.length} characters instead of 1`, tk.pos);
+        }
+        if (d.fatal) throw new FatalError(d.fatal, tk.pos);
+        return tk;
+      }
+      case R.LabelRef:
+        return this.tok(f, 'LABEL_REF', bestLen, t.slice(i + 1, aux));
+      case R.PathRef:
+        return this.tok(f, 'PATH_REF', bestLen, t.slice(i + 2, aux));
+      case R.Byte:
+        return this.tok(f, 'BYTE', 2, t.slice(i, i + 2), BigInt(parseInt(t.slice(i, i + 2), 16)));
+      case R.ByteEnd:
+        this.state = St.V1;
+        return this.tok(f, 'CHAR', 1, ']');
+      case R.PropNodeName:
+        this.state = St.V1;
+        return this.tok(f, 'PROPNODENAME', bestLen, t.slice(aux, i + bestLen));
+      case R.Incbin:
+        return this.tok(f, 'INCBIN', 8, '/incbin/');
+      case R.Op:
+        return this.tok(f, OPS[aux]![1], 2, OPS[aux]![0]);
+      case R.Char: {
         const ch = t[i]!;
         if (ch === '[') this.state = St.ByteString;
         else if (ch === '{' || ch === ';') this.state = St.PropNodeName;
         return this.tok(f, 'CHAR', 1, ch);
-      });
+      }
     }
-    if (!best) {
-      // A lone newline cannot happen (it is whitespace); keep the lexer moving regardless.
-      this.take(f, 1);
-      return undefined;
-    }
-    return best();
   }
+
+  private marker: { len: number; line: number; fnStart: number; fnEnd: number } | undefined;
+  // The longest match so far in scan() (fields, not closure variables: scan runs once per token).
+  private bestLen = 0;
+  private rule: R = R.None;
+  private aux = 0;
+  private aux2 = 0;
+  private readonly offerFn = (len: number, r: R, a = 0, b = 0): void => {
+    if (len > this.bestLen) {
+      this.bestLen = len;
+      this.rule = r;
+      this.aux = a;
+      this.aux2 = b;
+    }
+  };
 
   private pushFile(name: string, pos: SourcePos): void {
     if (this.stack.length >= 200) throw new FatalError('Includes nested too deeply');

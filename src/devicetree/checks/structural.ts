@@ -3,7 +3,7 @@
 // modify the tree, as in dtc) and /omit-if-no-ref/ removal.
 import type { Marker, Node, Property } from '../model';
 import { MarkerType, nodePath } from '../model';
-import { deleteNode, getNodeByLabel, getNodeByPhandle, getNodeByRef, latin1Bytes, liveLabels, readU32, u32 } from '../livetree';
+import { deleteNode, getNodeByPhandle, getNodeByRef, latin1Bytes, liveLabels, readU32, u32 } from '../livetree';
 import type { PhandleAllocator } from '../livetree';
 import type { CheckContext, CheckDescriptor } from './framework';
 
@@ -106,40 +106,36 @@ function descLabel(node: Node, prop: Property | undefined, mark: Marker | undefi
   return `${mark ? 'value of ' : ''}${prop ? "'" : ''}${prop ? prop.name : ''}${prop ? "' in " : ''}${nodePath(node)}`;
 }
 
-function getPropertyByLabel(tree: Node, label: string): [Node, Property] | undefined {
-  for (const p of liveProps(tree)) if (liveLabels(p).includes(label)) return [tree, p];
-  for (const c of liveChildren(tree)) {
-    const r = getPropertyByLabel(c, label);
-    if (r) return r;
-  }
-  return undefined;
-}
+type LabelOwner = [Node, Property | undefined, Marker | undefined];
 
-function getMarkerLabel(tree: Node, label: string): [Node, Property, Marker] | undefined {
-  for (const p of liveProps(tree)) {
-    for (const m of p.value.markers) if (m.type === MarkerType.Label && m.ref === label) return [tree, p, m];
-  }
-  for (const c of liveChildren(tree)) {
-    const r = getMarkerLabel(c, label);
-    if (r) return r;
-  }
-  return undefined;
+/**
+ * What dtc's lookups would find first for every label: a node label (pre-order), else a property
+ * label, else a value label. Built once per run instead of three tree walks per label.
+ */
+function labelIndex(ctx: CheckContext): Map<string, LabelOwner> {
+  let idx = ctx.state.get('labelIndex') as Map<string, LabelOwner> | undefined;
+  if (idx) return idx;
+  const nodes = new Map<string, LabelOwner>();
+  const props = new Map<string, LabelOwner>();
+  const marks = new Map<string, LabelOwner>();
+  const walk = (n: Node): void => {
+    for (const l of liveLabels(n)) if (!nodes.has(l)) nodes.set(l, [n, undefined, undefined]);
+    for (const p of liveProps(n)) {
+      for (const l of liveLabels(p)) if (!props.has(l)) props.set(l, [n, p, undefined]);
+      for (const m of p.value.markers) if (m.type === MarkerType.Label && !marks.has(m.ref!)) marks.set(m.ref!, [n, p, m]);
+    }
+    for (const c of liveChildren(n)) walk(c);
+  };
+  walk(ctx.tree.root);
+  idx = new Map([...marks, ...props, ...nodes]);
+  ctx.state.set('labelIndex', idx);
+  return idx;
 }
 
 function checkDuplicateLabel(ctx: CheckContext, label: string, node: Node, prop?: Property, mark?: Marker): void {
-  const root = ctx.tree.root;
-  let otherNode: Node | undefined = getNodeByLabel(root, label);
-  let otherProp: Property | undefined;
-  let otherMark: Marker | undefined;
-  if (!otherNode) {
-    const r = getPropertyByLabel(root, label);
-    if (r) [otherNode, otherProp] = r;
-  }
-  if (!otherNode) {
-    const r = getMarkerLabel(root, label);
-    if (r) [otherNode, otherProp, otherMark] = r;
-  }
-  if (!otherNode) return;
+  const hit = labelIndex(ctx).get(label);
+  if (!hit) return;
+  const [otherNode, otherProp, otherMark] = hit;
   if (otherNode !== node || otherProp !== prop || otherMark !== mark) {
     ctx.fail(node, `Duplicate label '${label}' on ${descLabel(node, prop, mark)} and ${descLabel(otherNode, otherProp, otherMark)}`);
   }
