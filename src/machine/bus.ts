@@ -12,6 +12,9 @@ export interface RamRegion {
   readonly size: number;
   readonly bytes: Uint8Array;
   readonly view: DataView;
+  /** The same bytes as 16- and 32-bit words, for aligned accesses on fast paths (hosts are little-endian). */
+  readonly u16: Uint16Array;
+  readonly i32: Int32Array;
 }
 
 interface MmioRegion {
@@ -37,11 +40,19 @@ export class Bus {
   private readonly codePages = new Map<RamRegion, Uint8Array>();
   /** Called with the physical page number when a page marked as code is written. */
   onCodeWrite: ((page: number) => void) | null = null;
+  /**
+   * Called with the page's physical address when a page becomes code: memory systems drop the fast
+   * write paths they keep to it, so later writes come through codeWritten.
+   */
+  readonly codeMarkListeners: ((pagePa: number) => void)[] = [];
 
   addRam(base: number, size: number): RamRegion {
     this.checkFree(base, size, 'RAM');
     const bytes = new Uint8Array(size);
-    const region: RamRegion = { base, size, bytes, view: new DataView(bytes.buffer) };
+    const region: RamRegion = {
+      base, size, bytes, view: new DataView(bytes.buffer),
+      u16: new Uint16Array(bytes.buffer, 0, size >>> 1), i32: new Int32Array(bytes.buffer, 0, size >>> 2),
+    };
     this.rams.push(region);
     this.rams.sort((a, b) => a.base - b.base);
     this.codePages.set(region, new Uint8Array(Math.ceil(size / 4096)));
@@ -76,7 +87,12 @@ export class Bus {
   /** Marks the page holding pa as containing cached decoded code; writes to it will call onCodeWrite. */
   markCode(pa: number): void {
     const r = this.ramAt(pa);
-    if (r) this.codePages.get(r)![(pa - r.base) >>> PAGE_SHIFT] = 1;
+    if (!r) return;
+    const flags = this.codePages.get(r)!, p = (pa - r.base) >>> PAGE_SHIFT;
+    if (flags[p]) return;
+    flags[p] = 1;
+    const pagePa = r.base + p * 4096;
+    for (const l of this.codeMarkListeners) l(pagePa);
   }
 
   private noteWrite(r: RamRegion, pa: number, len: number): void {

@@ -25,7 +25,7 @@ export function qemuTrace(elf: string): Uint32Array {
   const dir = mkdtempSync(join(tmpdir(), 'xenarm-trace-'));
   try {
     const log = join(dir, 'trace.log');
-    const r = spawnSync(QEMU, ['-M', 'virt', '-cpu', 'cortex-a15', '-display', 'none', '-monitor', 'none', '-serial', 'none',
+    const r = spawnSync(QEMU, ['-M', 'virt', '-cpu', 'cortex-a15', '-nic', 'none', '-display', 'none', '-monitor', 'none', '-serial', 'none',
       '-m', `${GUEST_RAM_MIB}`, '-semihosting', '-singlestep', '-d', 'cpu,nochain', '-D', log, '-kernel', elf], { encoding: 'utf8', timeout: 120000 });
     if (r.status === null) throw new Error(`QEMU did not finish tracing ${elf}: ${r.error?.message ?? r.signal}`);
     return parseQemuCpuLog(readFileSync(log, 'utf8'));

@@ -1,6 +1,7 @@
 // The memory system of one vCPU: virtual memory (flat while SCTLR.M is clear, short-descriptor
 // translation when it is set), the CP15 registers and the generic timer.
 import { Bus, BusError, type RamRegion } from '../bus';
+import { Tlb, TLB_MASK } from './tlb';
 import {
   Access, MemoryAbort, UndefinedInstruction, WatchKind,
   type Cp15, type VirtualMemory, type WatchpointSupport,
@@ -148,13 +149,18 @@ class Cp15Registers implements Cp15 {
     }
     const t = this.timer;
     switch (key) {
-      case 0x1000: this.sctlr = (value | 0x00c50078) >>> 0; this.changed(); return; // RES1 bits stay set
+      case 0x1000: { // RES1 bits stay set
+        const old = this.sctlr;
+        this.sctlr = (value | 0x00c50078) >>> 0;
+        if (old !== this.sctlr) this.ms.flushAll();
+        return;
+      }
       case 0x1001: this.actlr = value; return;
       case 0x1002: this.cpacr = value & 0x00f00000; return;
-      case 0x2000: this.ttbr0[0] = value; this.changed(); return;
-      case 0x2001: this.ttbr1[0] = value; this.changed(); return;
-      case 0x2002: this.ttbcr = value; this.changed(); return;
-      case 0x3000: this.dacr = value; this.changed(); return;
+      case 0x2000: this.ttbr0[0] = value; this.ms.contextChanged(); return;
+      case 0x2001: this.ttbr1[0] = value; this.ms.contextChanged(); return;
+      case 0x2002: this.ttbcr = value; this.ms.flushAll(); return;
+      case 0x3000: { const old = this.dacr; this.dacr = value; this.ms.dacrChanged(old, value); return; }
       case 0x5000: this.dfsr = value; return;
       case 0x5001: this.ifsr = value; return;
       case 0x5010: case 0x5011: return;
@@ -166,7 +172,7 @@ class Cp15Registers implements Cp15 {
       case 0xa030: this.amair0 = value; return;
       case 0xa031: this.amair1 = value; return;
       case 0xc000: this.vbar = value & ~31; return;
-      case 0xd001: this.contextidr = value; this.changed(); return;
+      case 0xd001: this.contextidr = value; this.ms.contextChanged(); return;
       case 0xd000: return;
       case 0xd002: this.tpidrurw = value; return;
       case 0xd003: this.tpidruro = value; return;
@@ -185,7 +191,7 @@ class Cp15Registers implements Cp15 {
       if (crm === 1 && opc2 === 0) { this.changed(); return; }
       return;
     }
-    if (crn === 8) { this.changed(); return; } // TLB maintenance
+    if (crn === 8) { this.ms.tlbMaintenance(opc1, crm, opc2, value >>> 0); return; }
     if (crn === 9) return; // performance monitors
     if (crn === 0 && opc1 === 2 && crm === 0 && opc2 === 0) { this.csselr = value; return; }
     if (crn === 15) return;
@@ -227,8 +233,8 @@ class Cp15Registers implements Cp15 {
     const v = high * 0x100000000 + (low >>> 0);
     if (crm === 14 && opc1 === 2) { t.pCval = v; this.onTimerChange(); return; }
     if (crm === 14 && opc1 === 3) { t.vCval = v; this.onTimerChange(); return; }
-    if (crm === 2 && opc1 === 0) { this.ttbr0 = [low, high]; this.changed(); return; }
-    if (crm === 2 && opc1 === 1) { this.ttbr1 = [low, high]; this.changed(); return; }
+    if (crm === 2 && opc1 === 0) { this.ttbr0 = [low, high]; this.ms.contextChanged(); return; }
+    if (crm === 2 && opc1 === 1) { this.ttbr1 = [low, high]; this.ms.contextChanged(); return; }
     if (crm === 7 && opc1 === 0) { this.par = [low, high]; return; }
     throw UndefinedInstruction.instance;
   }
@@ -255,6 +261,7 @@ class FlatMemory implements VirtualMemory, WatchpointSupport {
   addWatchpoint(va: number, length: number, kind: WatchKind): number {
     const id = this.nextWatch++;
     this.watches.set(id, { va: va >>> 0, len: length, kind });
+    this.flushAll(); // watched pages must leave the fast paths
     return id;
   }
   removeWatchpoint(id: number): void { this.watches.delete(id); }
@@ -275,15 +282,6 @@ class FlatMemory implements VirtualMemory, WatchpointSupport {
 
   checkAlignment(va: number, size: number, write: boolean): void {
     if (va % size !== 0) throw new MemoryAbort(false, this.simpleFault('alignment') | (write ? 0x800 : 0), va);
-  }
-
-  /** Short-descriptor table walk (sections and small/large pages), or flat with the MMU off. */
-  translate(va: number, access: Access, user: boolean): number {
-    va >>>= 0;
-    if (!this.mmuOn()) return va;
-    const r = this.walkAny(va, access, user);
-    if (typeof r === 'number') return r;
-    throw new MemoryAbort(access === Access.Fetch, r.fsr | (access === Access.Write ? 0x800 : 0), va);
   }
 
   probe(va: number, access: Access, user: boolean): number {
@@ -356,6 +354,7 @@ class FlatMemory implements VirtualMemory, WatchpointSupport {
       const blockBits = level === 1 ? 30 : level === 2 ? 21 : 12;
       const outHi = hi & 0xff, outLo = (lo >>> 0) & ~((2 ** blockBits) - 1) >>> 0;
       const pa = outHi * 0x100000000 + (outLo >>> 0) + (va & ((2 ** blockBits) - 1));
+      this.wNg = (lo >>> 11) & 1; this.wDom = -1; this.wSpan = blockBits;
       if (forPar) {
         const attrIndx = (lo >>> 2) & 7;
         const mair = attrIndx < 4 ? (cp.prrr >>> (attrIndx * 8)) & 0xff : (cp.nmrr >>> ((attrIndx - 4) * 8)) & 0xff;
@@ -391,6 +390,7 @@ class FlatMemory implements VirtualMemory, WatchpointSupport {
       ap = ((l1 >>> 10) & 3) | ((l1 >>> 13) & 4);
       xn = (l1 >>> 4) & 1;
       if (dacr === 1 && !this.permitted(ap, access, user, xn)) return { fs: FS.sectionPermission, domain };
+      this.wNg = (l1 >>> 17) & 1; this.wDom = domain; this.wSpan = l1 & (1 << 18) ? 24 : 20;
       return pa;
     }
     const l2addr = ((l1 & 0xfffffc00) | ((va >>> 10) & 0x3fc)) >>> 0;
@@ -402,6 +402,7 @@ class FlatMemory implements VirtualMemory, WatchpointSupport {
     else { pa = ((l2 & 0xfffff000) | (va & 0xfff)) >>> 0; xn = l2 & 1; }
     ap = ((l2 >>> 4) & 3) | ((l2 >>> 7) & 4);
     if (dacr === 1 && !this.permitted(ap, access, user, xn)) return { fs: FS.pagePermission, domain };
+    this.wNg = (l2 >>> 11) & 1; this.wDom = domain; this.wSpan = (l2 & 3) === 1 ? 16 : 12;
     return pa;
   }
 
@@ -419,6 +420,102 @@ class FlatMemory implements VirtualMemory, WatchpointSupport {
     }
   }
 
+  // ---- the software TLB ------------------------------------------------------------------------
+
+  readonly tlb = new Tlb();
+  /** Walk results besides the address: nG bit, short-descriptor domain (-1 LPAE) and log2 block size. */
+  private wNg = 0;
+  private wDom = -1;
+  private wSpan = 12;
+  /** ASID of the current context (CONTEXTIDR, or the TTBR selected by TTBCR.A1 with LPAE). */
+  private asid = 0;
+
+  /** Drops every cached translation (TLBIALL, SCTLR, TTBCR, watchpoints). */
+  flushAll(): void {
+    this.tlb.flushAll();
+    this.asid = this.currentAsid();
+    this.generation++;
+  }
+
+  private currentAsid(): number {
+    const cp = this.cp15;
+    if (this.longFormat()) return ((cp.ttbcr & 0x400000 ? cp.ttbr1[1] : cp.ttbr0[1]) >>> 16) & 0xff;
+    return cp.contextidr & 0xff;
+  }
+
+  /**
+   * TTBR or CONTEXTIDR written: the non-global entries belonged to the old context. Global ones stay
+   * valid until TLB maintenance says otherwise (architecturally they may be used after the switch).
+   */
+  contextChanged(): void {
+    this.tlb.flushNonGlobal();
+    this.asid = this.currentAsid();
+    this.generation++;
+  }
+
+  /** DACR written: entries of domains whose access type changed are dropped at once, without TLB maintenance. */
+  dacrChanged(old: number, value: number): void {
+    const diff = (old ^ value) >>> 0;
+    if (!diff) return;
+    let mask = 0;
+    for (let d = 0; d < 16; d++) if ((diff >>> (2 * d)) & 3) mask |= 1 << d;
+    this.tlb.invalidateDomains(mask);
+    this.generation++;
+  }
+
+  /** MCR p15, opc1, Rt, c8, CRm, opc2: TLBIALL / TLBIMVA / TLBIASID / TLBIMVAA and their IS, I and D forms. */
+  tlbMaintenance(opc1: number, crm: number, opc2: number, value: number): void {
+    const known = opc1 === 0 && (crm === 3 || crm === 5 || crm === 6 || crm === 7);
+    if (!known || opc2 === 0) { this.flushAll(); return; }
+    const vpage = value >>> 12, asid = value & 0xff;
+    switch (opc2) {
+      case 1: this.tlb.invalidatePage(vpage, asid === this.asid); break; // TLBIMVA: this VA, this ASID or global
+      case 2: if (asid === this.asid) this.tlb.flushNonGlobal(); break; // TLBIASID
+      case 3: this.tlb.invalidatePage(vpage, true); break; // TLBIMVAA: this VA, any ASID
+      default: this.tlb.flushAll();
+    }
+    this.generation++;
+  }
+
+  /** Is any byte of the 4 KiB page at va watched? Such pages never get a fast entry. */
+  private pageWatched(va: number): boolean {
+    const lo = va & ~0xfff;
+    for (const w of this.watches.values()) if (w.va < lo + 4096 && lo < w.va + w.len) return true;
+    return false;
+  }
+
+  /**
+   * The translation of va for one access kind, with full checks (throws MemoryAbort), filling the TLB
+   * entry for its page on the way. Returns the physical address.
+   */
+  private translateFill(va: number, access: Access, user: boolean): number {
+    va >>>= 0;
+    let pa: number;
+    if (!this.mmuOn()) {
+      pa = va; this.wNg = 0; this.wDom = -1; this.wSpan = 12;
+    } else {
+      const r = this.walkAny(va, access, user);
+      if (typeof r !== 'number') throw new MemoryAbort(access === Access.Fetch, r.fsr | (access === Access.Write ? 0x800 : 0), va);
+      pa = r;
+    }
+    if (this.watches.size && this.pageWatched(va)) return pa;
+    const pagePa = pa - (va & 0xfff);
+    let ram: RamRegion | null = this.bus.ramAt(pagePa, 4096) ?? null;
+    if (ram && (ram.base & 0xfff) !== 0) ram = null;
+    if (ram && access === Access.Write && this.bus.isCodePage(ram, pagePa - ram.base)) ram = null;
+    if (ram || access === Access.Fetch) {
+      this.tlb.fill((user ? 3 : 0) + access, va >>> 12, pagePa, ram, ram ? pagePa - ram.base : 0, this.wNg ? this.asid : -1, this.wDom, this.wSpan);
+    }
+    return pa;
+  }
+
+  /** Short-descriptor or LPAE translation (flat with the MMU off), through the TLB. */
+  translate(va: number, access: Access, user: boolean): number {
+    const vp = va >>> 12, i = vp & TLB_MASK, t = this.tlb.tables[(user ? 3 : 0) + access];
+    if (t.tag[i] === vp) return t.pa[i] + (va & 0xfff);
+    return this.translateFill(va, access, user);
+  }
+
   private pa(va: number, access: Access, user: boolean, size: number): number {
     if (this.watches.size) this.watch(va >>> 0, size, access === Access.Write);
     return this.translate(va, access, user);
@@ -431,6 +528,7 @@ class FlatMemory implements VirtualMemory, WatchpointSupport {
     return this.ram;
   }
 
+  /** The slow path: unaligned accesses, TLB misses, MMIO, watched pages. */
   private load(va: number, size: 1 | 2 | 4, user: boolean, access: Access): number {
     if (size > 1 && va % size !== 0) {
       if ((this.cp15.sctlr & 2) || access === Access.Fetch) throw new MemoryAbort(access === Access.Fetch, this.simpleFault('alignment'), va >>> 0);
@@ -474,14 +572,54 @@ class FlatMemory implements VirtualMemory, WatchpointSupport {
     }
   }
 
-  read8(va: number, user: boolean): number { return this.load(va, 1, user, Access.Read); }
-  read16(va: number, user: boolean): number { return this.load(va, 2, user, Access.Read); }
-  read32(va: number, user: boolean): number { return this.load(va, 4, user, Access.Read); }
-  write8(va: number, v: number, user: boolean): void { this.store(va, 1, v, user); }
-  write16(va: number, v: number, user: boolean): void { this.store(va, 2, v, user); }
-  write32(va: number, v: number, user: boolean): void { this.store(va, 4, v, user); }
-  fetch16(va: number, user: boolean): number { return this.load(va, 2, user, Access.Fetch); }
-  fetch32(va: number, user: boolean): number { return this.load(va, 4, user, Access.Fetch); }
+  // Fast paths: a TLB hit on a RAM page with a naturally aligned address is one typed-array access.
+  read8(va: number, user: boolean): number {
+    const vp = va >>> 12, i = vp & TLB_MASK, t = user ? this.tUR : this.tPR;
+    if (t.tag[i] === vp) { const ram = t.ram[i]; if (ram !== null) return ram.bytes[t.off[i] + (va & 0xfff)]; }
+    return this.load(va, 1, user, Access.Read);
+  }
+  read16(va: number, user: boolean): number {
+    const vp = va >>> 12, i = vp & TLB_MASK, t = user ? this.tUR : this.tPR;
+    if (t.tag[i] === vp && (va & 1) === 0) { const ram = t.ram[i]; if (ram !== null) return ram.u16[(t.off[i] + (va & 0xfff)) >> 1]; }
+    return this.load(va, 2, user, Access.Read);
+  }
+  read32(va: number, user: boolean): number {
+    const vp = va >>> 12, i = vp & TLB_MASK, t = user ? this.tUR : this.tPR;
+    if (t.tag[i] === vp && (va & 3) === 0) { const ram = t.ram[i]; if (ram !== null) return ram.i32[(t.off[i] + (va & 0xfff)) >> 2] >>> 0; }
+    return this.load(va, 4, user, Access.Read);
+  }
+  write8(va: number, v: number, user: boolean): void {
+    const vp = va >>> 12, i = vp & TLB_MASK, t = user ? this.tUW : this.tPW;
+    if (t.tag[i] === vp) { const ram = t.ram[i]; if (ram !== null) { ram.bytes[t.off[i] + (va & 0xfff)] = v; return; } }
+    this.store(va, 1, v, user);
+  }
+  write16(va: number, v: number, user: boolean): void {
+    const vp = va >>> 12, i = vp & TLB_MASK, t = user ? this.tUW : this.tPW;
+    if (t.tag[i] === vp && (va & 1) === 0) { const ram = t.ram[i]; if (ram !== null) { ram.u16[(t.off[i] + (va & 0xfff)) >> 1] = v; return; } }
+    this.store(va, 2, v, user);
+  }
+  write32(va: number, v: number, user: boolean): void {
+    const vp = va >>> 12, i = vp & TLB_MASK, t = user ? this.tUW : this.tPW;
+    if (t.tag[i] === vp && (va & 3) === 0) { const ram = t.ram[i]; if (ram !== null) { ram.i32[(t.off[i] + (va & 0xfff)) >> 2] = v; return; } }
+    this.store(va, 4, v, user);
+  }
+  fetch16(va: number, user: boolean): number {
+    const vp = va >>> 12, i = vp & TLB_MASK, t = user ? this.tUX : this.tPX;
+    if (t.tag[i] === vp && (va & 1) === 0) { const ram = t.ram[i]; if (ram !== null) return ram.u16[(t.off[i] + (va & 0xfff)) >> 1]; }
+    return this.load(va, 2, user, Access.Fetch);
+  }
+  fetch32(va: number, user: boolean): number {
+    const vp = va >>> 12, i = vp & TLB_MASK, t = user ? this.tUX : this.tPX;
+    if (t.tag[i] === vp && (va & 3) === 0) { const ram = t.ram[i]; if (ram !== null) return ram.i32[(t.off[i] + (va & 0xfff)) >> 2] >>> 0; }
+    return this.load(va, 4, user, Access.Fetch);
+  }
+
+  private readonly tPR = this.tlb.tables[0];
+  private readonly tPW = this.tlb.tables[1];
+  private readonly tPX = this.tlb.tables[2];
+  private readonly tUR = this.tlb.tables[3];
+  private readonly tUW = this.tlb.tables[4];
+  private readonly tUX = this.tlb.tables[5];
 }
 
 export function createMemorySystem(bus: Bus, opts: { mpidr: number; counter: () => number; onTimerChange?: () => void }): MemorySystem {
@@ -489,5 +627,6 @@ export function createMemorySystem(bus: Bus, opts: { mpidr: number; counter: () 
   const mem = new FlatMemory(bus);
   const cp15 = new Cp15Registers(opts.mpidr, timer, opts.counter, () => { mem.generation++; }, opts.onTimerChange ?? (() => {}), mem);
   mem.cp15 = cp15;
+  bus.codeMarkListeners.push((pagePa) => mem.tlb.invalidateWritesTo(pagePa));
   return { cp15, mem, timer };
 }
