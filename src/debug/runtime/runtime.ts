@@ -82,7 +82,6 @@ export class DebugRuntime extends EventEmitter {
   private instructions = 0;
   private lastWatch: { cpu: number; va: number; size: number; write: boolean; id: number; pc: number; old?: Uint8Array } | undefined;
   private pendingCall: HypercallRecord | undefined;
-  private pendingFault: ExceptionDetails | undefined;
   private resumeCall: { cpu: number; pc: number } | undefined;
   private tempTraps: number[] = [];
   private callsSent = 0;
@@ -161,30 +160,39 @@ export class DebugRuntime extends EventEmitter {
     return stop;
   }
 
-  private onException(i: number, cpu: CpuApi, kind: ExceptionKind): boolean {
-    const cond = this.filters.get('guest-fault');
-    if (cond === undefined) return false;
-    const names: Partial<Record<ExceptionKind, string>> = { [ExceptionKind.Undefined]: 'undefined_instruction', [ExceptionKind.PrefetchAbort]: 'prefetch_abort', [ExceptionKind.DataAbort]: 'data_abort' };
-    const name = names[kind];
-    if (!name) return false;
+  /** Stops before every fault while the guest-fault filter is on; its condition is checked at the stop (pc is exact there). */
+  private onException(_i: number, _cpu: CpuApi, kind: ExceptionKind): boolean {
+    if (!this.filters.has('guest-fault')) return false;
+    if (kind !== ExceptionKind.Undefined && kind !== ExceptionKind.PrefetchAbort && kind !== ExceptionKind.DataAbort) return false;
+    this.pendingFaultKind = kind;
+    return true;
+  }
+
+  private pendingFaultKind: ExceptionKind | undefined;
+
+  /** The guest-fault stop's details, or undefined when its condition says to go on. */
+  private faultDetails(i: number, kind: ExceptionKind): ExceptionDetails | undefined {
+    const cpu = this.target.cpus[i];
+    const cond = this.filters.get('guest-fault') ?? '';
+    const name = kind === ExceptionKind.Undefined ? 'undefined_instruction' : kind === ExceptionKind.PrefetchAbort ? 'prefetch_abort' : 'data_abort';
     const pc = cpu.getReg(15) >>> 0;
+    const data = kind === ExceptionKind.DataAbort;
+    const fsr = (data ? cpu.cp15.dfsr : cpu.cp15.ifsr) >>> 0, far = (data ? cpu.cp15.dfar : cpu.cp15.ifar) >>> 0;
     const hex = (n: number) => '0x' + (n >>> 0).toString(16);
     const details: Record<string, string> = { kind: name, pc: hex(pc), vcpu: String(i) };
-    let description = `${name.replace('_', ' ')} at ${hex(pc)}`;
-    if (kind === ExceptionKind.DataAbort) { details.DFSR = hex(cpu.cp15.dfsr); details.DFAR = hex(cpu.cp15.dfar); description = `data abort at ${hex(pc)}: ${hex(cpu.cp15.dfar)} (DFSR ${hex(cpu.cp15.dfsr)})`; }
-    if (kind === ExceptionKind.PrefetchAbort) { details.IFSR = hex(cpu.cp15.ifsr); details.IFAR = hex(cpu.cp15.ifar); description = `prefetch abort at ${hex(cpu.cp15.ifar)} (IFSR ${hex(cpu.cp15.ifsr)})`; }
+    let description = `undefined instruction at ${hex(pc)}`;
+    if (data) { details.DFSR = hex(fsr); details.DFAR = hex(far); description = `data abort at ${hex(pc)} accessing ${hex(far)} (DFSR ${hex(fsr)})`; }
+    if (kind === ExceptionKind.PrefetchAbort) { details.IFSR = hex(fsr); details.IFAR = hex(far); description = `prefetch abort at ${hex(far)} (IFSR ${hex(fsr)})`; }
     if (cond.trim()) {
+      const u32 = (v: number) => ({ type: { kind: 'int' as const, bits: 32 as const, signed: false, name: 'u32' }, v: BigInt(v >>> 0) });
+      const src = cond.replace(/\bkind\s*(==|!=)\s*"?(\w+)"?/g, (_m, op: string, s: string) => ((s === name) === (op === '==') ? '1' : '0'));
       try {
-        const v = evaluate(cond.replace(/\bkind\s*(==|!=)\s*"?(\w+)"?/g, (_m, op: string, s: string) => ((s === name) === (op === '==') ? '1' : '0')), {
-          symbol: (n) => (n === 'pc' ? { type: { kind: 'int', bits: 32, signed: false, name: 'u32' }, v: BigInt(pc) } : n === 'fsr' || n === 'far' ? { type: { kind: 'int', bits: 32, signed: false, name: 'u32' }, v: BigInt((kind === ExceptionKind.DataAbort ? (n === 'fsr' ? cpu.cp15.dfsr : cpu.cp15.dfar) : (n === 'fsr' ? cpu.cp15.ifsr : cpu.cp15.ifar)) >>> 0) } : undefined),
-        });
-        if (v.v === 0n) return false;
+        if (evaluate(src, { symbol: (n) => (n === 'pc' ? u32(pc) : n === 'fsr' ? u32(fsr) : n === 'far' ? u32(far) : undefined) }).v === 0n) return undefined;
       } catch (e) {
         this.emit('output', `xenarm: guest-fault condition "${cond}": ${(e as Error).message}\n`, 'stderr');
       }
     }
-    this.pendingFault = { id: name, description, details };
-    return true;
+    return { id: name, description, details };
   }
 
   // ---- execution control ---------------------------------------------------------------------------
@@ -226,7 +234,6 @@ export class DebugRuntime extends EventEmitter {
     this.goal = goal;
     this.lastStop = undefined;
     if (this.pendingCall) { this.resumeCall = { cpu: this.pendingCall.vcpu, pc: this.pendingCall.pc }; this.pendingCall = undefined; }
-    this.pendingFault = undefined;
     if (goal.kind === 'out') this.addTemp(goal.address);
     this.running = true;
     this.pauseRequested = false;
@@ -321,7 +328,10 @@ export class DebugRuntime extends EventEmitter {
       case StopReason.Watchpoint:
         return this.watchHit(i);
       case StopReason.Exception: {
-        const f = this.pendingFault;
+        const kind = this.pendingFaultKind;
+        this.pendingFaultKind = undefined;
+        if (kind === undefined) return false;
+        const f = this.faultDetails(i, kind);
         if (!f) return false;
         this.reportStop({ reason: 'exception', cpu: i, description: `Paused on ${f.description}`, text: f.description, exception: f });
         return true;
@@ -654,7 +664,7 @@ export class DebugRuntime extends EventEmitter {
     this.running = false;
     this.removeTemps();
     this.pendingCall = undefined;
-    this.pendingFault = undefined;
+    this.pendingFaultKind = undefined;
     this.resumeCall = undefined;
     this.load();
     this.begin();

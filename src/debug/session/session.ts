@@ -291,7 +291,7 @@ export class XenarmDebugSession extends DebugSession {
           const index = start + k;
           const id = this.frames.create({ cpu, index, regs: f.regs });
           const fn = p?.functionAt(f.pc);
-          const name = fn ? fn.name : (p?.symbolize(f.pc)?.slice(1, -1) ?? `0x${f.pc.toString(16).padStart(8, '0')}`);
+          const name = fn?.name ?? p?.symbolAt(f.pc)?.name ?? `0x${f.pc.toString(16).padStart(8, '0')}`;
           // Outer frames: show the call, whose address is just before the return address.
           const loc = p?.locate(index === 0 ? f.pc : f.pc - 1);
           const sf = new StackFrame(id, name, loc ? this.source(loc.path) : undefined, loc?.line ?? 0, loc?.column || 1) as DebugProtocol.StackFrame;

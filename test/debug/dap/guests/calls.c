@@ -2,7 +2,7 @@
    Markers in comments (@name) let the tests find line numbers without hard-coding them. */
 #include "rt.h"
 
-volatile u32 counter;           /* written at @write-counter */
+volatile u32 counter;           /* written in main (see the write-counter marker) */
 volatile u32 spin;              /* set by a test to make main loop forever */
 volatile u32 ticks;
 u32 results[4];
