@@ -1,59 +1,60 @@
-// `xenarm demo`: boots the bundled example guest (sample/guest/hello.elf) on the bare-metal board
-// headless and shows what xenarm sees: the guest's console output, its instruction count, and its
-// main() as the debugger will show it, disassembled in objdump's syntax with symbols and source lines.
-// The Xen dom0 part of the demo (PV console, hypercall trace, generated device tree) comes with the
-// hypervisor layer, which is not part of this build yet.
+// `xenarm demo` (`npm run demo`): boots the bundled example dom0 (sample/guest/dom0.elf) headless under
+// the embedded Xen and shows what xenarm sees: the boot record, the guest's PV console (with two lines
+// typed into it by the demo), every hypercall decoded, and the device tree the guest was given.
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { readArmElf } from '../machine/elf';
-import { ProgramInfo } from '../debug/program';
 import { CliError, EXIT } from './errors';
+import { Dom0 } from '../hypervisor/dom0';
+import { formatHypercall } from '../hypervisor/trace-format';
+import type { HypercallRecord } from '../hypervisor/dom0';
+import { treeToDts } from '../devicetree/index';
+
+export const DEMO_BOOTARGS = 'console=hvc0 earlycon=xenboot';
+export const DEMO_INPUT = ['hello from the xenarm demo\r', 'poweroff\r'];
+const PROMPT = 'type a line';
 
 function samplePath(): string {
   // dist/cli.js → ../sample; src/cli/cmd-demo.ts (tests, tsx) → ../../sample
-  for (const p of [join(__dirname, '..', 'sample', 'guest', 'hello.elf'), join(__dirname, '..', '..', 'sample', 'guest', 'hello.elf')]) {
+  for (const p of [join(__dirname, '..', 'sample', 'guest', 'dom0.elf'), join(__dirname, '..', '..', 'sample', 'guest', 'dom0.elf')]) {
     if (existsSync(p)) return p;
   }
-  throw new CliError('demo: the example guest sample/guest/hello.elf is missing from this installation', EXIT.BAD_INPUT);
+  throw new CliError('demo: the example guest sample/guest/dom0.elf is missing from this installation', EXIT.BAD_INPUT);
 }
 
 export async function run(args: string[]): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
-    process.stdout.write('usage: xenarm demo\n  Boots the bundled example guest headless and shows its console output and its code as the debugger sees it.\n');
+    process.stdout.write('usage: xenarm demo\n  Boots the bundled example dom0 headless and shows its PV console, its hypercalls and its device tree.\n');
     return EXIT.OK;
   }
   if (args.length) throw new CliError(`demo: takes no arguments (got '${args[0]}')`, EXIT.USAGE);
   const path = samplePath();
-  const image = new Uint8Array(readFileSync(path));
   const out = (s: string) => process.stdout.write(s);
-  out(`== Booting ${path} on the QEMU-virt-like board (Cortex-A15 core, GICv2, semihosting)\n\n`);
-  const { runBareMetal } = await import('./run-baremetal');
-  const chunks: Uint8Array[] = [];
-  const r = await runBareMetal({ image, imageName: path, memoryMiB: 16, cpus: 1, semihosting: true, maxInstructions: 50_000_000, fixedTime: 0 }, {
-    stdout: (b) => { chunks.push(b); process.stdout.write(b); },
-    stderr: (b) => process.stderr.write(b),
-    readByte: () => -1,
-  });
-  out(`\n== The guest exited with status ${r.status} after ${r.instructions} instructions (the same count on every run)\n`);
+  const h = (n: number) => '0x' + n.toString(16);
+  const dom0 = Dom0.create({ kernel: new Uint8Array(readFileSync(path)), kernelPath: 'sample/guest/dom0.elf', bootargs: DEMO_BOOTARGS });
+  const b = dom0.boot;
+  out(`== Booting sample/guest/dom0.elf as dom0 under xenarm's embedded Xen 4.17 (Cortex-A15 vCPU, GICv2 at 0x3001000)\n`);
+  out(`kernel: ${b.imageKind} at ${h(b.loadAddress)}..${h(b.loadEnd)}, entry ${h(b.entry)}; device tree: ${b.dtbSize} bytes at ${h(b.dtbAddress)}\n`);
+  out(`entry registers: r0=${h(b.r0)} r1=${h(b.r1)} r2=${h(b.r2)} cpsr=${h(b.cpsr)} sctlr=${h(b.sctlr)}\n`);
+  out(`\n== The PV console (the demo types ${DEMO_INPUT.map((s) => JSON.stringify(s.trim())).join(' and ')} at the prompts)\n`);
 
-  const info = new ProgramInfo(readArmElf(image, path));
-  const main = info.functions.find((f) => f.name === 'main');
-  if (!main) return r.status & 0xff;
-  out(`\n== main() as the debugger shows it: ${info.functions.length} functions, ${info.sourceFiles().length} source file(s) from DWARF\n`);
-  let lastLine = -1;
-  for (let pc = main.low; pc < main.high; ) {
-    const loc = info.locate(pc);
-    if (loc && loc.line !== lastLine) {
-      out(`${loc.path.split('/').pop()}:${loc.line}\n`);
-      lastLine = loc.line;
-    }
-    const insn = info.disassembleAt(pc, info.isThumb(pc));
-    if (!insn) break;
-    out(`  ${pc.toString(16)}:\t${insn.text}\n`);
-    pc += insn.size;
-  }
-  const bp = info.addressesForLine('hello.c', 28);
-  if (bp) out(`\nA breakpoint on hello.c:28 would be placed at ${bp.addresses.map((a) => '0x' + a.toString(16)).join(', ')} (line ${bp.line}).\n`);
-  out('\nThe Xen dom0 demo (PV console, hypercall trace, generated device tree) arrives with the hypervisor layer.\n');
-  return r.status & 0xff;
+  const calls: HypercallRecord[] = [];
+  let seen = '', typed = 0;
+  dom0.onConsoleOutput = (bytes) => {
+    const s = Buffer.from(bytes).toString('latin1');
+    out(s);
+    seen += s;
+    // Type the next line once the prompt has appeared again.
+    if (typed < DEMO_INPUT.length && seen.split(PROMPT).length - 1 > typed) dom0.consoleInput(Buffer.from(DEMO_INPUT[typed++], 'latin1'));
+  };
+  dom0.onHypercall = (r) => { if (r.result !== undefined) calls.push(r); };
+  const r = dom0.run(50_000_000);
+  if (r.reason !== 'shutdown') throw new CliError(`demo: the example guest did not finish (${r.reason} after ${r.instructions} instructions)`, EXIT.INTERNAL);
+  out(`\n== dom0 shut down (${r.shutdown!.reason}) after ${r.instructions} instructions: the same count on every run\n`);
+
+  out(`\n== Its ${calls.length} hypercalls, decoded (what \`xenarm run --trace-hypercalls\` prints)\n`);
+  for (const c of calls) out(formatHypercall(c) + '\n');
+
+  out('\n== The device tree it was given (what `xenarm dt` prints)\n');
+  out(treeToDts(dom0.tree!));
+  return r.shutdown!.exitStatus;
 }
