@@ -155,7 +155,11 @@ export function processTree(tree: DeviceTree, opts: Omit<PipelineOptions, 'file'
   }
   // Nodes removed by /omit-if-no-ref/ are only flagged; drop them now as dtc skips them from here on.
   const purge = (n: import('./model').Node): void => {
-    if (n.children.some((c) => c.deleted)) n.children = n.children.filter((c) => !c.deleted);
+    if (n.children.some((c) => c.deleted)) {
+      const live = n.children.filter((c) => !c.deleted);
+      n.deletedChildren = (n.deletedChildren ?? 0) + n.children.length - live.length;
+      n.children = live;
+    }
     for (const c of n.children) purge(c);
   };
   purge(tree.root);

@@ -168,7 +168,11 @@ export function purgeDeleted(n: Node): void {
     const pd = deletedLabels.get(p);
     if (pd) p.labels = p.labels.filter((l) => !pd.has(l));
   }
-  if (n.children.some((c) => c.deleted)) n.children = n.children.filter((c) => !c.deleted);
+  if (n.children.some((c) => c.deleted)) {
+    const live = n.children.filter((c) => !c.deleted);
+    n.deletedChildren = (n.deletedChildren ?? 0) + n.children.length - live.length;
+    n.children = live;
+  }
   for (const c of n.children) purgeDeleted(c);
 }
 

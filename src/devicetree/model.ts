@@ -67,6 +67,11 @@ export interface Node {
   omitIfNoRef: boolean;
   isReferenced: boolean;
   pos?: SourcePos;
+  /**
+   * Children deleted in the source (/delete-node/) and dropped from `children`. dtc keeps them in its
+   * list, and a few checks test whether that list is empty: use dtcHasChildren() for those.
+   */
+  deletedChildren?: number;
   /** Further places the node was (re)defined, in merge order (dtc's srcpos chain: "also defined at"). */
   alsoDefinedAt?: SourcePos[];
 }
@@ -115,6 +120,11 @@ export function formatPos(p: SourcePos): string {
 
 export function newNode(name: string, parent: Node | null = null): Node {
   return { name, properties: [], children: [], parent, labels: [], phandle: 0, deleted: false, omitIfNoRef: false, isReferenced: false };
+}
+
+/** dtc's `node->children != NULL`: true when the node has or had (deleted) children. */
+export function dtcHasChildren(n: Node): boolean {
+  return n.children.length > 0 || (n.deletedChildren ?? 0) > 0;
 }
 
 export function emptyData(): Data {
