@@ -4,7 +4,7 @@
 // computes exactly with softfloat.ts. The chained forms (VMLA…) round twice, as the architecture
 // says; negations flip the sign bit even of NaNs, as FPNeg does, so NaN results match QEMU's.
 import { UndefinedInstruction } from '../contracts';
-import { IXC, LEN_STRIDE, RMode } from './fpscr';
+import { FZ, IXC, LEN_STRIDE, RMode } from './fpscr';
 import * as sf from './softfloat';
 import * as fx from './fast';
 import type { Vfpv4Unit } from './unit';
@@ -144,6 +144,15 @@ function other(u: Vfpv4Unit, w: number, dbl: boolean, d: number, m: number, vd: 
     }
     case 4: case 5: { // VCMP / VCMPE, with a register or with +0
       if (opc2 === 5 && (vm | M) !== 0) undef();
+      if ((u.fpscr & FZ) === 0) {
+        // Ordered operands: a plain comparison, no flags (NaNs and flushed denormals take the slow path).
+        const V = dbl ? u.f64 : u.f32;
+        const a = V[d], b = opc2 === 5 ? 0 : V[m];
+        if (a === a && b === b) {
+          u.fpscr = ((u.fpscr & 0x0fffffff) | (a === b ? 0x60000000 : a < b ? 0x80000000 : 0x20000000)) >>> 0;
+          return;
+        }
+      }
       const ctx = u.ctx.load(u.fpscr);
       const b = opc2 === 5 ? 0n : getBits(u, m, dbl);
       const nzcv = sf.compare(getBits(u, d, dbl), b, dbl ? sf.F64 : sf.F32, ctx, ((w >>> 7) & 1) === 1);
@@ -208,7 +217,7 @@ function other(u: Vfpv4Unit, w: number, dbl: boolean, d: number, m: number, vd: 
     case 12: case 13: { // VCVT / VCVTR to 32-bit integer (in Sd)
       const unsigned = opc2 === 12, roundZero = (w & 0x80) !== 0;
       const sd = (vd << 1) | D;
-      if (roundZero && (u.fpscr & (1 << 24)) === 0) {
+      if (roundZero && (u.fpscr & FZ) === 0) {
         const a = dbl ? u.f64[m] : u.f32[m];
         const t = Math.trunc(a);
         if (unsigned ? t >= 0 && t <= 0xffffffff : t >= -0x80000000 && t <= 0x7fffffff) {

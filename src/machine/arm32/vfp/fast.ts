@@ -85,6 +85,8 @@ export function fma64(c: number, a: number, b: number): number {
   const ac = Math.abs(c);
   if (!(ac > SAFE_LO && ac < SAFE_HI)) return NaN;
   const uh = a * b;
+  // An exact zero product (a or b zero, both finite) leaves the addend: c + ±0 has IEEE's zero-sign rule.
+  if (uh === 0 && (a === 0 || b === 0) && a - a === 0 && b - b === 0) return c + uh;
   const au = Math.abs(uh);
   if (!(au > SAFE_LO && au < SAFE_HI) || !(Math.abs(a) < SAFE_HI && Math.abs(b) < SAFE_HI)) return NaN;
   const ul = productError(a, b, uh);
@@ -150,6 +152,7 @@ export function fma32(c: number, a: number, b: number): number {
   const s = c + p;
   const bb = s - c;
   const err = (c - (s - bb)) + (p - bb);
+  if (s === 0 && err === 0) return s; // exact: zeros, or an addend cancelling the (exact) product
   const r = Math.fround(roundToOdd(s, err));
   if (r - r !== 0) return NaN;
   if (!(Math.abs(s) > MIN32)) return NaN;
