@@ -70,7 +70,8 @@ export const DOMID_INVALID = 0x7ff4;
 export const PAGE_SIZE = 4096;
 
 /** struct vcpu_info (48 bytes on ARM) and struct shared_info offsets. */
-export const VCPU_INFO = { size: 48, upcall_pending: 0, upcall_mask: 1, pending_sel: 8, time: 16 } as const;
+/** ARM's vcpu_info has no evtchn_upcall_mask: byte 1 is padding (XEN_HAVE_PV_UPCALL_MASK is x86-only). */
+export const VCPU_INFO = { size: 48, upcall_pending: 0, pending_sel: 8, time: 16 } as const;
 export const SHARED_INFO = { evtchn_pending: 48, evtchn_mask: 560, wc_version: 1072, wc_sec: 1076, wc_nsec: 1080, wc_sec_hi: 1084 } as const;
 /** 2-level ABI: 64-bit words (xen_ulong_t is 64-bit on ARM), 64 × 64 ports. */
 export const EVTCHN_2L_NR_CHANNELS = 4096;

@@ -198,10 +198,6 @@ export class Domain implements EventHost, PsciHost {
     try { this.mems[vcpu].write(va, b); } catch (e) { if (!(e instanceof GuestFault)) throw e; } // Xen ignores a bad area
   }
 
-  clearUpcallMask(vcpu: number): void {
-    this.vcpuInfos[vcpu].setU8(VCPU_INFO.upcall_mask, 0);
-  }
-
   setWallclock(secs: number, nsecs: number, systemTimeNs: number): void {
     // Wall-clock time at system time 0, as Xen's do_settime keeps it.
     const total = BigInt(secs) * 1000000000n + BigInt(nsecs) - BigInt(systemTimeNs);

@@ -10,8 +10,7 @@ export function schedOp(ctx: CallContext, [cmd, arg]: number[]): number {
   decoded.cmd = SCHEDOP_NAMES[cmd] ?? `unknown(${cmd})`;
   switch (cmd) {
     case 0: return 0; // yield: the scheduler is round-robin already
-    case 1: // block: the upcall mask is cleared; an emulated vCPU may return at once (a spurious wake-up)
-      dom.clearUpcallMask(ctx.vcpu);
+    case 1: // block: returning at once is a permitted spurious wake-up (ARM guests idle with WFI instead)
       return 0;
     case 2: { // shutdown {u32 reason}
       const reason = mem.u32(arg);
