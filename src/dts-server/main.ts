@@ -6,7 +6,7 @@ import {
   type InitializeParams, type Location, type TextEdit, type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DtsWorkspace } from './workspace';
@@ -26,16 +26,25 @@ function rootFor(path: string): string {
   return workspaceRoots.filter((r) => path.startsWith(r + '/')).sort((a, b) => b.length - a.length)[0] ?? (path.startsWith('/') ? dirname(path) : process.cwd());
 }
 
+/** Files on disk, re-read only when their size or modification time changes (a unit is consulted often). */
+const diskCache = new Map<string, { stamp: string; text: string }>();
+function readDisk(p: string): string | undefined {
+  try {
+    const st = statSync(p);
+    if (!st.isFile()) return undefined;
+    const stamp = `${st.size}:${st.mtimeMs}`;
+    const hit = diskCache.get(p);
+    if (hit && hit.stamp === stamp) return hit.text;
+    const text = readFileSync(p, 'latin1');
+    diskCache.set(p, { stamp, text });
+    return text;
+  } catch {
+    return undefined;
+  }
+}
+
 const ws = new DtsWorkspace(
-  {
-    readFile: (p) => {
-      try {
-        return readFileSync(p, 'latin1');
-      } catch {
-        return undefined;
-      }
-    },
-  },
+  { readFile: readDisk },
   (file) => {
     const root = rootFor(file);
     return (includeSetting.get(root) ?? []).map((p) => (isAbsolute(p) ? p : join(root, p)));

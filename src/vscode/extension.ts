@@ -13,8 +13,13 @@ import { PreviewManager } from './preview/preview-panel';
 import { DtbEditorProvider, DTB_VIEW_TYPE } from './dtb-editor';
 import { compileCommand, decompileCommand } from './dts-commands';
 import { openMemoryAt } from './memory';
-import { createDtsClient } from './lsp-client';
-import { dtLib } from './dtlib';
+import type { ExtDtLib } from './dtlib-types';
+
+// The language client and the device-tree library are most of the bundle: they are loaded on first use, not
+// at activation (esbuild keeps a require()d module's top level in a lazily run closure).
+function dtLib(): ExtDtLib {
+  return (require('./dtlib') as typeof import('./dtlib')).dtLib();
+}
 
 let client: LanguageClient | undefined;
 
@@ -97,7 +102,7 @@ export function activate(ctx: vscode.ExtensionContext): { hub: SessionHub } {
 
 function startClient(ctx: vscode.ExtensionContext): void {
   if (client || !vscode.workspace.getConfiguration('xenarm').get<boolean>('dts.server.enable', true)) return;
-  client = createDtsClient(ctx);
+  client = (require('./lsp-client') as typeof import('./lsp-client')).createDtsClient(ctx);
   void client.start();
 }
 
