@@ -92,7 +92,7 @@ export function generate(seed: number, isa: Isa, count: number): Program {
     const src = () => (dbl ? loadD(dReg()) : loadS(sReg()));
     const dst = () => (dbl ? `d${dReg()}` : `s${sReg()}`);
     let insn: string;
-    switch (int(12)) {
+    switch (int(13)) {
       case 0: case 1: case 2: case 3: {
         const op = pick(OPS3);
         // Accumulating forms read the destination: load it too.
@@ -116,6 +116,21 @@ export function generate(seed: number, isa: Isa, count: number): Program {
         insn = chance(0.5) ? `${b}.f16.f32 s${sReg()}, ${loadS(sReg())}` : `${b}.f32.f16 s${sReg()}, ${loadS(sReg())}`;
         break;
       }
+      case 12: { // transfers through core registers and memory; the destination is recorded, the rest at the end
+        const a = dReg(), b = int(28), k = 1 + int(4);
+        const sa = sReg(), sb = sReg();
+        switch (int(7)) {
+          case 0: text.push(`vmov r0, r1, d${a}`); insn = `vmov d${b}, r1, r0`; break;
+          case 1: text.push(`vmov r0, s${sa}`); insn = `vmov s${sb}, r0`; break;
+          case 2: text.push(`vmov.32 r0, d${a}[${int(2)}]`); insn = `vmov.32 d${b}[${int(2)}], r0`; break;
+          case 3: text.push(`vpush {d${Math.min(a, 31 - k)}-d${Math.min(a, 31 - k) + k}}`); insn = `vpop {d${b}-d${b + k}}`; break;
+          case 4: { const s0 = Math.min(sa, 31 - k), s1 = Math.min(sb, 31 - k);
+            text.push(`vstmdb sp!, {s${s0}-s${s0 + k}}`); insn = `vldmia sp!, {s${s1}-s${s1 + k}}`; break; }
+          case 5: text.push(`vstr d${a}, [sp, #-8]`, `vstr s${sa}, [sp, #-12]`); insn = chance(0.5) ? `vldr d${b}, [sp, #-8]` : `vldr s${sb}, [sp, #-12]`; break;
+          default: { const s0 = Math.min(sa, 30); text.push(`vmov r0, r1, s${s0}, s${s0 + 1}`); insn = `vmov s${Math.min(sb, 30)}, s${Math.min(sb, 30) + 1}, r1, r0`; }
+        }
+        break;
+      }
       default: { // idioms: fused multiply-add cancelling a rounded product (exposes its rounding error), chained ops
         const a = loadD(int(8)), b = loadD(8 + int(8)), c = 16 + int(8);
         if (dbl) { text.push(`vmul.f64 d${c}, ${a}, ${b}`, `vneg.f64 d${c}, d${c}`); insn = `${pick(['vfma', 'vfnms'])}.f64 d${c}, ${a}, ${b}`; }
@@ -130,7 +145,7 @@ export function generate(seed: number, isa: Isa, count: number): Program {
 
 /** The destination's double register: the one recorded after the step. */
 export function destDouble(insn: string): number {
-  const m = /^\S+\s+([sd])(\d+)/.exec(insn)!;
+  const m = (/\{([sd])(\d+)/.exec(insn) ?? /^\S+\s+([sd])(\d+)/.exec(insn))!;
   if (/^vcmp/.test(insn)) return 0;
   return m[1] === 'd' ? Number(m[2]) : Number(m[2]) >> 1;
 }
