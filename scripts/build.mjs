@@ -6,6 +6,9 @@ const entries = [
   { in: 'src/debug/adapter-main.ts', out: 'dist/adapter.js' },
   { in: 'src/dts-server/main.ts', out: 'dist/dts-server.js' },
   { in: 'src/vscode/extension.ts', out: 'dist/extension.js', external: ['vscode'] },
+  // Loaded by the extension on first use, so activation does not pay for the device-tree library or the LSP client.
+  { in: 'src/vscode/dtlib.ts', out: 'dist/extension-dtlib.js', external: ['vscode'] },
+  { in: 'src/vscode/lsp-client.ts', out: 'dist/extension-lsp.js', external: ['vscode'] },
 ];
 
 for (const e of entries) {

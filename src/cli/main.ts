@@ -5,7 +5,7 @@ import { CliError, EXIT } from './errors';
 type Command = { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> };
 
 const commands: Record<string, Command> = {
-  run: { summary: 'boot a guest (bare metal with --machine virt; dom0 under the embedded Xen once that layer lands)', load: () => import('./cmd-run') },
+  run: { summary: 'boot a kernel as dom0 under the embedded Xen (or bare metal with --machine virt)', load: () => import('./cmd-run') },
   initramfs: { summary: 'build a gzip-compressed newc cpio initramfs', load: () => import('./cmd-initramfs') },
   dtc: { summary: 'compile and decompile device trees (dtc-compatible)', load: () => import('./cmd-dtc') },
   dt: { summary: 'print the device tree a guest would receive from the dom0 builder', load: () => import('./cmd-dt') },
@@ -30,6 +30,12 @@ async function main(argv: string[]): Promise<number> {
   const mod = await cmd.load();
   return mod.run(rest);
 }
+
+// A reader that goes away (`xenarm demo | head`) is not an error of ours: stop quietly, as Unix tools do.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(EXIT.OK);
+  throw e;
+});
 
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
