@@ -4,7 +4,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-export type BootProtocol = 'baremetal' | 'xen-dom0';
+/** 'dtb': Xen dom0 with a device tree in r2 (the default; 'xen-dom0' is accepted for it); 'atags': dom0 with the
+ *  legacy ATAGS list and a machine number in r1; 'baremetal': an ELF program on the virt board without Xen. */
+export type BootProtocol = 'baremetal' | 'dtb' | 'atags';
 
 export interface LaunchConfig {
   kernel: string;
@@ -77,15 +79,16 @@ export function parseLaunchConfig(raw: Record<string, unknown>): LaunchConfig {
   const cwd = typeof raw.cwd === 'string' ? raw.cwd : process.cwd();
   if (raw.kernel === undefined) throw new LaunchConfigError('launch attribute "kernel" is required: the guest image to boot');
   const kernel = readInput('kernel', raw.kernel, cwd);
-  const protocol = raw.bootProtocol ?? (isElf(kernel.bytes) && raw.semihosting === true ? 'baremetal' : 'xen-dom0');
-  if (protocol !== 'baremetal' && protocol !== 'xen-dom0') {
-    throw new LaunchConfigError(`launch attribute "bootProtocol" must be "baremetal" or "xen-dom0", not ${JSON.stringify(protocol)}`);
+  let protocol = raw.bootProtocol ?? (isElf(kernel.bytes) && raw.semihosting === true ? 'baremetal' : 'dtb');
+  if (protocol === 'xen-dom0') protocol = 'dtb';
+  if (protocol !== 'baremetal' && protocol !== 'dtb' && protocol !== 'atags') {
+    throw new LaunchConfigError(`launch attribute "bootProtocol" must be "dtb", "atags" or "baremetal", not ${JSON.stringify(protocol)}`);
   }
   const cfg: LaunchConfig = {
     kernel: kernel.path, kernelBytes: kernel.bytes,
     bootargs: '', memoryMiB: integer('memory', raw.memory, protocol === 'baremetal' ? 64 : 256, 1, 3072),
     cpus: integer('cpus', raw.cpus, 1, 1, 8), dtOverlay: [], bootProtocol: protocol,
-    machineId: integer('machineId', raw.machineId, 0xffffffff, 0, 0xffffffff),
+    machineId: integer('machineId', raw.machineId, 2272, 0, 0xffffffff),
     semihosting: boolean('semihosting', raw.semihosting, protocol === 'baremetal'),
     stopOnEntry: boolean('stopOnEntry', raw.stopOnEntry, false),
     maxInstructions: integer('maxInstructions', raw.maxInstructions, 0, 0, Number.MAX_SAFE_INTEGER),
@@ -109,7 +112,7 @@ export function parseLaunchConfig(raw: Record<string, unknown>): LaunchConfig {
     cfg.dtOverlay = list.map((p, i) => readInput(`dtOverlay[${i}]`, p, cwd));
   }
   if (protocol === 'baremetal') {
-    if (cfg.initrd) throw new LaunchConfigError('initrd: only the "xen-dom0" boot protocol loads an initrd');
+    if (cfg.initrd) throw new LaunchConfigError('initrd: the "baremetal" boot protocol loads no initrd (use "dtb" or "atags")');
     if (!isElf(kernel.bytes)) throw new LaunchConfigError(`kernel: ${kernel.path} is not an ELF file; the "baremetal" boot protocol loads ELF programs`);
   }
   return cfg;

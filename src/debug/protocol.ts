@@ -19,8 +19,10 @@ export interface HypercallRecord {
   /** Return value once handled (absent while stopped before it). */
   result?: number;
   pc: number;
-  /** Guest virtual time (instructions) when issued. */
+  /** Guest virtual time (the vCPU's retired instructions) when issued. */
   time: number;
+  /** Console text written or read (console_io). */
+  text?: string;
 }
 
 /** What the builder did to start the guest: entry registers and where it put things. */

@@ -35,8 +35,13 @@ export function callMatches(rec: HypercallRecord, condition: string | undefined)
     return rec.name === c || rec.name === c.replace(/^__HYPERVISOR_/, '');
   }
   if (/^(0x[0-9a-f]+|\d+)$/i.test(c)) return rec.nr === Number(c);
-  // name == "x" / name != "x": string comparisons the integer evaluator does not have.
-  const src = c.replace(/\bname\s*(==|!=)\s*"([^"]*)"/g, (_m, op: string, s: string) => ((rec.name === s) === (op === '==') ? '1' : '0'));
+  // name == "x", cmd == write: string comparisons the integer evaluator does not have.
+  const src = c.replace(/\b(name|cmd)\s*(==|!=)\s*"?([A-Za-z_]\w*)"?/g, (m, field: string, op: string, s: string) => {
+    const actual = field === 'name' ? rec.name : rec.decoded.cmd;
+    if (typeof actual !== 'string' || s in XEN_CONSTANTS) return m;
+    const same = actual === s || actual === s.replace(/^__HYPERVISOR_/, '') || s.endsWith('_' + actual);
+    return same === (op === '==') ? '1' : '0';
+  });
   try {
     return evaluate(src, { symbol: (n) => callSymbol(rec, n) }).v !== 0n;
   } catch (e) {
@@ -50,6 +55,7 @@ function callSymbol(rec: HypercallRecord, n: string): Value | undefined {
   if (n === 'nr') return intValue(rec.nr, Types.uint);
   const d = rec.decoded[n];
   if (typeof d === 'number') return intValue(d, Types.uint);
+  if (n === 'cmd') return intValue(rec.args[0] ?? 0, Types.uint); // the command is the first argument
   if (n in XEN_CONSTANTS) return intValue(XEN_CONSTANTS[n], Types.uint);
   return undefined;
 }

@@ -82,7 +82,6 @@ export class DebugRuntime extends EventEmitter {
   private instructions = 0;
   private lastWatch: { cpu: number; va: number; size: number; write: boolean; id: number; pc: number; old?: Uint8Array } | undefined;
   private pendingCall: HypercallRecord | undefined;
-  private resumeCall: { cpu: number; pc: number } | undefined;
   private tempTraps: number[] = [];
   private callsSent = 0;
 
@@ -140,8 +139,6 @@ export class DebugRuntime extends EventEmitter {
   // ---- hooks from the machine --------------------------------------------------------------------
 
   private onCall(rec: HypercallRecord): boolean {
-    // Resuming from a stop on this call handles it this time.
-    if (this.resumeCall && this.resumeCall.cpu === rec.vcpu && this.resumeCall.pc === rec.pc) { this.resumeCall = undefined; return false; }
     const filter = this.filters.get(rec.kind === 'hypercall' ? 'hypercall' : 'smccc');
     let stop = false;
     try {
@@ -206,8 +203,12 @@ export class DebugRuntime extends EventEmitter {
   continue(): void { this.resume({ kind: 'continue' }); }
 
   pause(): void {
-    if (this.running) this.pauseRequested = true;
+    if (!this.running) return;
+    this.pauseRequested = true;
+    if (this.idleTimer) { clearTimeout(this.idleTimer); this.idleTimer = undefined; this.slice(); }
   }
+
+  private idleTimer: NodeJS.Timeout | undefined;
 
   stepInstruction(cpu: number): void { this.resume({ kind: 'instruction', cpu }); }
 
@@ -233,7 +234,8 @@ export class DebugRuntime extends EventEmitter {
     if (this.exited || this.running) return;
     this.goal = goal;
     this.lastStop = undefined;
-    if (this.pendingCall) { this.resumeCall = { cpu: this.pendingCall.vcpu, pc: this.pendingCall.pc }; this.pendingCall = undefined; }
+    // The target runs a call it stopped before without asking again (the hypervisor's contract).
+    this.pendingCall = undefined;
     if (goal.kind === 'out') this.addTemp(goal.address);
     this.running = true;
     this.pauseRequested = false;
@@ -292,7 +294,9 @@ export class DebugRuntime extends EventEmitter {
         return;
       }
       if (r.outcome === 'deadlock') {
-        this.reportStop({ reason: 'pause', cpu: 0, description: 'Paused: every vCPU waits for an interrupt (WFI) and no timer is armed' });
+        // Every vCPU waits for an interrupt no timer will raise: only console input (or a pause) can
+        // change that. Poll gently instead of spinning.
+        this.idleTimer = setTimeout(() => { this.idleTimer = undefined; this.slice(); }, 10);
         return;
       }
       if (r.outcome === 'stopped' && r.cpu !== undefined && r.reason !== undefined) {
@@ -342,7 +346,8 @@ export class DebugRuntime extends EventEmitter {
         const desc = describeCall(call);
         const details: Record<string, string> = { name: call.name, nr: String(call.nr), pc: '0x' + call.pc.toString(16) };
         call.args.forEach((a, k) => { details[`a${k}`] = '0x' + (a >>> 0).toString(16); });
-        for (const [k, v] of Object.entries(call.decoded)) details[k] = String(v);
+        for (const [k, v] of Object.entries(call.decoded)) if (k !== 'signature' && k !== 'argc') details[k] = String(v);
+        if (call.text !== undefined) details.text = call.text;
         this.reportStop({
           reason: 'exception', cpu: i, description: `Paused on ${call.kind === 'hypercall' ? 'hypercall' : 'SMCCC call'} ${desc}`, text: desc, call,
           exception: { id: call.kind, description: `${call.kind} ${desc}`, details },
@@ -657,20 +662,22 @@ export class DebugRuntime extends EventEmitter {
 
   consoleInput(text: string): void {
     this.target.consoleInput(text);
+    if (this.idleTimer) { clearTimeout(this.idleTimer); this.idleTimer = undefined; setImmediate(() => this.slice()); }
   }
 
   /** Rebuilds the machine from the same files and starts again (breakpoints kept). */
   restart(): void {
+    if (this.idleTimer) { clearTimeout(this.idleTimer); this.idleTimer = undefined; }
     this.running = false;
     this.removeTemps();
     this.pendingCall = undefined;
     this.pendingFaultKind = undefined;
-    this.resumeCall = undefined;
     this.load();
     this.begin();
   }
 
   terminate(): void {
+    if (this.idleTimer) { clearTimeout(this.idleTimer); this.idleTimer = undefined; }
     this.running = false;
     this.exited = true;
   }

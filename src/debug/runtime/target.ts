@@ -33,5 +33,5 @@ export interface DebugTarget {
   /** Every call handled so far (with results), in order. */
   readonly calls: readonly HypercallRecord[];
   /** The DTB the guest received, when the target built one. */
-  deviceTree(): { dtb: Uint8Array; address: number } | undefined;
+  deviceTree(): { dtb: Uint8Array; address: number; dts?: string } | undefined;
 }

@@ -460,7 +460,7 @@ export class XenarmDebugSession extends DebugSession {
         this.withRuntime(response, (rt) => {
           const t = rt.target.deviceTree();
           if (!t) throw new Error(`this guest was not given a device tree (boot protocol "${rt.config.bootProtocol}")`);
-          const body: DeviceTreeResponse = { dtb: Buffer.from(t.dtb).toString('base64'), address: t.address };
+          const body: DeviceTreeResponse = { dtb: Buffer.from(t.dtb).toString('base64'), address: t.address, dts: t.dts };
           response.body = body;
           this.sendResponse(response);
         });

@@ -63,7 +63,8 @@ export function bootVariables(b: BootRecord): Record<string, unknown> {
 export function callVariables(c: HypercallRecord): Record<string, unknown> {
   const out: Record<string, unknown> = { name: c.name, nr: c.nr, kind: c.kind, vcpu: c.vcpu, pc: c.pc };
   c.args.forEach((a, i) => { out[`a${i}`] = a; });
-  for (const [k, v] of Object.entries(c.decoded)) out[k] = v;
+  for (const [k, v] of Object.entries(c.decoded)) if (k !== 'signature' && k !== 'argc') out[k] = v;
+  if (c.text !== undefined) out.text = c.text;
   if (c.result !== undefined) out.result = c.result;
   return out;
 }

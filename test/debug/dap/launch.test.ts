@@ -16,7 +16,7 @@ test('a bad launch fails with a clear message and the adapter keeps serving', as
     await dc.initializeRequest();
     const bad: [Record<string, unknown>, RegExp][] = [
       [{ kernel: join(ROOT, 'no-such-kernel.elf') }, /kernel: file not found: .*no-such-kernel\.elf/],
-      [{ kernel: elf, bootProtocol: 'uboot' }, /"bootProtocol" must be "baremetal" or "xen-dom0", not "uboot"/],
+      [{ kernel: elf, bootProtocol: 'uboot' }, /"bootProtocol" must be "dtb", "atags" or "baremetal", not "uboot"/],
       [{ kernel: elf, memory: 'lots' }, /"memory" must be an integer/],
       [{ kernel: elf, cpus: 9, bootProtocol: 'baremetal' }, /"cpus" must be between 1 and 8, not 9/],
       [{ kernel: elf, kernal: 'typo' }, /unknown launch attribute "kernal"/],
