@@ -101,7 +101,17 @@ export function generate(seed: number, isa: Isa, count: number): Program {
         break;
       }
       case 4: insn = `${pick(['vabs', 'vneg', 'vsqrt', 'vsqrt', 'vmov'])}.${T} ${dst()}, ${src()}`; break;
-      case 5: insn = chance(0.2) ? `vmov.${T} ${dst()}, #${pick(IMMS)}` : `${pick(['vcmp', 'vcmpe'])}.${T} ${src()}, ${chance(0.3) ? '#0' : src()}`; break;
+      case 5:
+        if (chance(0.2)) {
+          // Any encodable immediate: ±(16..31)/16 · 2^(-3..4), written exactly in decimal.
+          const imm = (int(2) ? -1 : 1) * ((16 + int(16)) / 16) * 2 ** (int(8) - 3);
+          insn = `vmov.${T} ${dst()}, #${chance(0.1) ? pick(IMMS) : String(imm)}`;
+        } else {
+          insn = `${pick(['vcmp', 'vcmpe'])}.${T} ${src()}, ${chance(0.3) ? '#0' : src()}`;
+          // Sometimes copy the flags to APSR and record them in a register.
+          if (chance(0.3)) { text.push(insn, 'vmrs APSR_nzcv, fpscr', 'mrs r0, apsr', 'and r0, r0, #0xf0000000'); insn = `vmov s${sReg()}, r0`; }
+        }
+        break;
       case 6: insn = dbl ? `vcvt.f32.f64 s${sReg()}, ${src()}` : `vcvt.f64.f32 d${dReg()}, ${src()}`; break;
       case 7: insn = `${pick(['vcvt', 'vcvtr'])}.${pick(['s32', 'u32'])}.${T} s${sReg()}, ${src()}`; break;
       case 8: insn = `vcvt.${T}.${pick(['s32', 'u32'])} ${dst()}, ${loadS(sReg())}`; break;
