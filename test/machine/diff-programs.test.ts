@@ -10,15 +10,13 @@ import { haveQemu, unavailable, runQemu, runXenarmCli, coreFactory, firstDiffere
 const names: string[] = (process.env.XENARM_GUESTS?.split(',') ?? guestNames()) as string[];
 
 for (const name of names) {
-  // The vfp guest stays a visible TODO until VFP arithmetic is implemented (issue 2).
-  const todo = name === 'vfp' ? 'VFP arithmetic is not implemented yet (issue 2)' : undefined;
-  test(`guest ${name}: same output as QEMU`, { todo }, async (t) => {
+  test(`guest ${name}: same output as QEMU`, async (t) => {
     if (!haveGcc()) return unavailable(t, 'arm-linux-gnueabihf-gcc not installed');
     if (!haveQemu()) return unavailable(t, 'qemu-system-arm not installed');
     const createCpu = await coreFactory();
     if (!createCpu) return unavailable(t, 'the AArch32 core (src/machine/arm32/cpu.ts) is not in the tree yet');
     for (const elf of buildGuests([name]) as string[]) {
-      await t.test(basename(elf), { todo }, () => {
+      await t.test(basename(elf), () => {
         const ref = runQemu(elf);
         assert.equal(ref.problem, undefined, `reference run failed: ${ref.problem}`);
         assert.ok(ref.output.length > 0, 'QEMU printed nothing');

@@ -18,11 +18,7 @@ import { makeHarness, type Isa } from './diff-random-gen';
 const COUNT = Number(process.env.XENARM_FUZZ_COUNT ?? 6);
 const FIRST = Number(process.env.XENARM_FUZZ_SEED ?? 1);
 const LENGTH = Number(process.env.XENARM_FUZZ_LEN ?? 200);
-/**
- * Two campaigns: integer-only sequences (must match), and sequences with VFP instructions, which stay a
- * visible TODO until VFP arithmetic is implemented (issue 2). XENARM_FUZZ_NO_VFP=1 runs only the first.
- */
-const VFP_TODO = 'VFP arithmetic, compares and conversions are not implemented yet (issue 2): these sequences still fail';
+/** Two campaigns: integer-only sequences and sequences with VFP instructions. XENARM_FUZZ_NO_VFP=1 runs only the first. */
 const SRC_DIR = join('.cache', 'guests', 'random');
 const RAND_MAIN = join('test', 'guests', 'rt', 'rand_main.c');
 
@@ -46,7 +42,7 @@ function compare(isa: Isa, seed: number, prefix: number, VFP: boolean): { diff: 
 const campaigns = process.env.XENARM_FUZZ_NO_VFP ? [false] : [false, true];
 for (const VFP of campaigns) for (const isa of ['arm', 'thumb'] as const) {
   const title = `random ${isa === 'arm' ? 'A32' : 'T32'} ${VFP ? 'sequences with VFP' : 'integer sequences'}: seeds ${FIRST}..${FIRST + COUNT - 1}, ${LENGTH} groups each, same state as QEMU`;
-  test(title, { todo: VFP ? VFP_TODO : undefined }, async (t) => {
+  test(title, async (t) => {
     if (!haveGcc()) return unavailable(t, 'arm-linux-gnueabihf-gcc not installed');
     if (!haveQemu()) return unavailable(t, 'qemu-system-arm not installed');
     if (!(await coreFactory())) return unavailable(t, 'the AArch32 core (src/machine/arm32/cpu.ts) is not in the tree yet');

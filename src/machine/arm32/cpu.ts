@@ -632,7 +632,6 @@ export class Arm32Cpu implements CpuApi {
       case ExceptionKind.DataAbort: lr = this.cur + 8; break;
       default: lr = this.cur + 4;
     }
-    if (kind === ExceptionKind.Undefined && t) lr = this.cur + (this.thumbWide ? 4 : 2);
     this.enter(kind, lr);
   }
 

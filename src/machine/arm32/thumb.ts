@@ -427,6 +427,7 @@ function dataProcessingRegister(w: number): D {
 
 function multiply32(w: number): D {
   const op1 = bits(w, 22, 20), op2 = bits(w, 5, 4), rn = bits(w, 19, 16), ra = bits(w, 15, 12), rd = bits(w, 11, 8), rm = bits(w, 3, 0);
+  if (bits(w, 7, 6) !== 0) return undef(w, 4); // A6.3.16: hw2 bits 7:6 are 00 in every encoding of this space
   switch (op1) {
     case 0:
       if (op2 === 0) { const d = rec(K.Mul, w, 4); d.a = rd; d.b = ra; d.c = rm; d.d = rn; d.x = ra === 15 ? 0 : 1; return d; }
