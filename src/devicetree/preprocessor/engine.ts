@@ -39,6 +39,15 @@ interface Frame {
   resumeLine: number;
 }
 
+interface IncludeEntry {
+  path: string;
+  text: string;
+  /** Index in the -I chain (-1: the includer's directory or an absolute path). */
+  dirIndex: number;
+  /** The controlling macro, known once the file has been entered through this entry. */
+  guard?: string | null;
+}
+
 interface Cond {
   type: string;
   wasTrue: boolean;
@@ -68,7 +77,7 @@ export class Engine implements ExpandHost, TokenSource {
   private diagnostics: Diagnostic[] = [];
   private includes: { file: string; pos: SourcePos }[] = [];
   private onceFiles = new Set<string>();
-  private guards = new Map<string, string | null>();
+  private lookups = new Map<string, IncludeEntry>();
   private guardOf = new Map<string, string | null>();
   private lexCache = new Map<string, LexedFile>();
   private fileIndex = new Map<string, number>();
@@ -452,11 +461,9 @@ export class Engine implements ExpandHost, TokenSource {
     }
     if (this.onceFiles.has(found.path)) return;
     if (kind === 'import') this.onceFiles.add(found.path);
-    // GCC remembers a file's guard per lookup (the name as written and where the search started),
-    // not per path: the same header reached by another spelling is entered again.
-    const key = `${spec.angle ? '<' : kind === 'include_next' ? `next${frame.dirIndex}` : dirOf(this.files[frame.file].path)}>${spec.name}`;
-    const guard = this.guards.get(key);
-    if (guard && this.macros.has(guard)) return;
+    // GCC keeps a file's guard with its lookup-cache entry, not with its path: the same header
+    // reached through another spelling is entered again.
+    if (found.guard && this.macros.has(found.guard)) return;
     if (this.frames.length >= MAX_DEPTH) {
       this.error(`#include nested depth ${MAX_DEPTH} exceeds maximum of ${MAX_DEPTH} (use -fmax-include-depth=DEPTH to increase the maximum)`, at);
       return;
@@ -477,33 +484,68 @@ export class Engine implements ExpandHost, TokenSource {
       f.presumed = found.path;
       f.lineDelta = 0;
     }
-    if (!this.guards.has(key)) this.guards.set(key, this.guardOf.get(found.path) ?? null);
+    if (found.guard === undefined) found.guard = this.guardOf.get(found.path) ?? null;
     frame.resumeLine = lastLine + 1;
     const pf = this.files[frame.file];
     this.out.enterFile(pf.presumed, at.line + pf.lineDelta, found.path);
     this.frames.push({ file: index, lexed, pos: 0, dirIndex: found.dirIndex, condBase: this.conds.length, resumeLine: 0 });
   }
 
-  private findInclude(name: string, angle: boolean, next: boolean): { path: string; text: string; dirIndex: number } | undefined {
+  /**
+   * Finds an include as libcpp's _cpp_find_file does, including its cache: a lookup is keyed by the
+   * name as written and the directory the search starts from, and a search that walks into the -I
+   * chain also finds what an earlier <...> lookup of the same name found there. The entry carries
+   * the file's include guard, so the cache decides when GCC skips a guarded file.
+   */
+  private findInclude(name: string, angle: boolean, next: boolean): IncludeEntry | undefined {
     const frame = this.frames[this.frames.length - 1];
+    const cached = (key: string) => this.lookups.get(`${key}\0${name}`);
+    const remember = (key: string, e: IncludeEntry) => this.lookups.set(`${key}\0${name}`, e);
+    const read = (path: string, dirIndex: number): IncludeEntry | undefined => {
+      const text = this.opts.readFile(path);
+      return text === undefined ? undefined : { path, text, dirIndex };
+    };
     if (name.startsWith('/')) {
-      const text = this.opts.readFile(name);
-      return text === undefined ? undefined : { path: name, text, dirIndex: -1 };
+      const hit = cached('/');
+      if (hit) return hit;
+      const e = read(name, -1);
+      if (e) remember('/', e);
+      return e;
     }
     let start = 0;
-    if (next && frame && frame.dirIndex >= 0) start = frame.dirIndex + 1;
-    if (!angle && !(next && frame && frame.dirIndex >= 0) && frame) {
-      const cur = this.files[frame.file].path;
-      const slash = cur.lastIndexOf('/');
-      const path = slash < 0 ? name : cur.slice(0, slash + 1) + name;
-      const text = this.opts.readFile(path);
-      if (text !== undefined) return { path, text, dirIndex: -1 };
+    let startKey = 'B';
+    if (next && frame && frame.dirIndex >= 0) {
+      start = frame.dirIndex + 1;
+      startKey = `I${start}`;
+    } else if (!angle && frame) {
+      const dir = dirOf(this.files[frame.file].path);
+      startKey = `D${dir}`;
+      const hit = cached(startKey);
+      if (hit) return hit;
+      const e = read(dir ? `${dir}/${name}` : name, -1);
+      if (e) {
+        remember(startKey, e);
+        return e;
+      }
+    }
+    if (start === 0) {
+      const hit = cached('B');
+      if (hit) {
+        remember(startKey, hit);
+        return hit;
+      }
+    } else {
+      const hit = cached(startKey);
+      if (hit) return hit;
     }
     for (let i = start; i < this.includeDirs.length; i++) {
       const dir = this.includeDirs[i];
-      const path = dir === '' || dir === '.' ? (dir === '.' ? `./${name}` : name) : `${dir}/${name}`;
-      const text = this.opts.readFile(path);
-      if (text !== undefined) return { path, text, dirIndex: i };
+      const e = read(dir === '' ? name : `${dir}/${name}`, i);
+      if (e) {
+        remember(startKey, e);
+        if (start === 0) remember('B', e);
+        return e;
+      }
     }
     return undefined;
   }
