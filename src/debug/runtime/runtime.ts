@@ -54,7 +54,10 @@ type Goal =
   | { kind: 'continue' }
   | { kind: 'instruction'; cpu: number }
   | { kind: 'line'; cpu: number; over: boolean; path: string; line: number; fnLow: number; prevPc: number; prevLr: number;
-      finish?: { address: number; sp: number; thenStop: boolean } }
+      prevMode: number; prevSp: number;
+      finish?: { address: number; sp: number; thenStop: boolean };
+      /** Stepping over an exception handler (next): done when back in this mode with this sp or above. */
+      handler?: { mode: number; sp: number } }
   | { kind: 'out'; cpu: number; address: number; sp: number };
 
 /** Instructions per machine run call, and wall-clock length of one slice of the event loop. */
@@ -219,7 +222,7 @@ export class DebugRuntime extends EventEmitter {
     const loc = this.program?.locate(pc);
     const fn = this.program?.functionAt(pc);
     if (!loc) { this.resume({ kind: 'instruction', cpu }); return; }
-    this.resume({ kind: 'line', cpu, over, path: loc.path, line: loc.line, fnLow: fn?.low ?? pc, prevPc: pc, prevLr: c.getReg(14) >>> 0 });
+    this.resume({ kind: 'line', cpu, over, path: loc.path, line: loc.line, fnLow: fn?.low ?? -1, prevPc: pc, prevLr: c.getReg(14) >>> 0, prevMode: c.getCpsr() & 0x1f, prevSp: c.getReg(13) >>> 0 });
   }
 
   /** Runs until the current function returns to its caller. */
@@ -412,14 +415,28 @@ export class DebugRuntime extends EventEmitter {
     if (g.kind === 'instruction' && g.cpu === i) { this.reportStop({ reason: 'step', cpu: i }); return true; }
     if (g.kind !== 'line' || g.cpu !== i) return false;
     const cpu = this.target.cpus[i];
-    const pc = cpu.getReg(15) >>> 0, lr = cpu.getReg(14) >>> 0;
+    const pc = cpu.getReg(15) >>> 0, lr = cpu.getReg(14) >>> 0, mode = cpu.getCpsr() & 0x1f, sp = cpu.getReg(13) >>> 0;
+    if (g.handler) {
+      // Stepping over an exception handler: wait until it returns to the interrupted mode and frame.
+      if (mode !== g.handler.mode || sp < g.handler.sp) return false;
+      g.handler = undefined;
+      return this.lineArrived(i, g, pc);
+    }
+    if (mode !== g.prevMode) {
+      // An exception was taken (or the code changed mode). `next` steps over the handler as gdb does;
+      // stepIn stops in it where it has line information.
+      if (g.over) { g.handler = { mode: g.prevMode, sp: g.prevSp }; return false; }
+      return this.lineArrived(i, g, pc);
+    }
     const size = ((lr & ~1) - g.prevPc) >>> 0;
     const called = lr !== g.prevLr && (size === 2 || size === 4) && pc !== (g.prevPc + size) >>> 0;
     if (called) {
       const fn = this.program?.functionAt(pc);
-      const hasLines = fn && this.program?.locate(pc);
+      const hasLines = this.program?.locate(pc) !== undefined;
       if (!g.over && hasLines) {
-        const target = this.program!.skipPrologue(fn!.low);
+        // Into a function with line information: stop after its prologue (gdb's rule), or at once
+        // in assembly code that has no DWARF function.
+        const target = fn ? this.program!.skipPrologue(fn.low) : pc;
         if (pc === target) { this.reportStop({ reason: 'step', cpu: i }); return true; }
         g.finish = { address: target, sp: 0, thenStop: true };
         this.addTemp(target);
@@ -437,18 +454,37 @@ export class DebugRuntime extends EventEmitter {
     const cpu = this.target.cpus[i];
     g.prevPc = pc;
     g.prevLr = cpu.getReg(14) >>> 0;
+    g.prevMode = cpu.getCpsr() & 0x1f;
+    g.prevSp = cpu.getReg(13) >>> 0;
     const p = this.program!;
     const loc = p.locate(pc);
     if (!loc) { this.reportStop({ reason: 'step', cpu: i }); return true; }
-    const fn = p.functionAt(pc);
-    const atStatement = p.lineRows().some((r) => r.address === pc && r.isStmt && !r.end);
-    if (fn && fn.low !== g.fnLow) {
-      // Returned (or jumped) into another function: finish the statement we landed in the middle of.
-      g.fnLow = fn.low;
-      if (!atStatement) { g.line = loc.line; g.path = loc.path; return false; }
+    const fnLow = p.functionAt(pc)?.low ?? -1;
+    const atStatement = this.isStatementStart(pc);
+    if (fnLow !== g.fnLow) {
+      // Returned (or jumped) into another function, in the middle of a statement: gdb finishes that
+      // statement when it can tell the frames apart (CFI), and stops at once coming back from
+      // assembly code without a DWARF function.
+      const fromAssembly = g.fnLow === -1;
+      g.fnLow = fnLow;
+      if (!atStatement) {
+        if (fromAssembly) { this.reportStop({ reason: 'step', cpu: i }); return true; }
+        g.line = loc.line; g.path = loc.path;
+        return false;
+      }
     }
     if (atStatement && (loc.line !== g.line || loc.path !== g.path)) { this.reportStop({ reason: 'step', cpu: i }); return true; }
     return false;
+  }
+
+  private statementStarts: Set<number> | undefined;
+
+  private isStatementStart(pc: number): boolean {
+    if (!this.statementStarts) {
+      this.statementStarts = new Set();
+      for (const r of this.program!.lineRows()) if (r.isStmt && !r.end) this.statementStarts.add(r.address);
+    }
+    return this.statementStarts.has(pc);
   }
 
   private watchHit(i: number): boolean {
