@@ -229,7 +229,7 @@ function dtcMain(args: string[], io: Io): number {
   if (outform === undefined) outform = guessTypeByName(outname, undefined) ?? (inform === 'dts' ? 'dtb' : 'dts');
 
   const common: Omit<PipelineOptions, 'file' | 'readFile'> = {
-    includeDirs, phandleFormat, symbols, autoAlias, sort, checkSwitches: switches, quiet, outName: outname,
+    includeDirs, phandleFormat, symbols, autoAlias, sort, checkSwitches: switches, quiet, outName: outname, force,
   };
   if (bootCpuid !== undefined) common.bootCpuid = bootCpuid >>> 0;
   const deps: string[] = [];
@@ -265,11 +265,8 @@ function dtcMain(args: string[], io: Io): number {
 
   // Messages in dtc's order, then dtc's verdict.
   io.stderr(result.diagnostics.map(formatDiagnostic).join(''));
+  if (result.checkErrors && !force) return 2;
   if (result.fatal) return 1;
-  if (result.checkErrors) {
-    if (!force) throw new Die('ERROR: Input tree has errors, aborting (use -f to force output)\n', 2);
-    if (quiet < 3) io.stderr('Warning: Input tree has errors, output forced\n');
-  }
   const tree = result.tree!;
   let out: Uint8Array | string;
   try {

@@ -30,6 +30,8 @@ export interface PipelineOptions {
   outName?: string;
   /** -b */
   bootCpuid?: number;
+  /** -f: produce output although error-level checks failed. */
+  force?: boolean;
   /** Run the built-in C preprocessor first: always, never, or when the source has #include/#define/#if lines. */
   preprocess?: boolean | 'auto';
   /** -D for the preprocessor (`__DTS__` is always defined). */
@@ -119,7 +121,9 @@ export function compileBinary(text: string, opts: PipelineOptions): PipelineResu
   const result: PipelineResult = { diagnostics, checkErrors: false, includes };
   if (parsed.fatal || !parsed.tree) {
     result.fatal = parsed.fatal ?? 'Unable to parse input tree';
-    diagnostics.push({ severity: 'error', prefix: 'FATAL ERROR', message: result.fatal });
+    const d: Diagnostic = { severity: 'error', prefix: 'FATAL ERROR', message: result.fatal };
+    if (parsed.fatalPos) d.pos = parsed.fatalPos;
+    diagnostics.push(d);
     if (parsed.tree) result.tree = parsed.tree;
     return result;
   }
@@ -145,6 +149,16 @@ export function processTree(tree: DeviceTree, opts: Omit<PipelineOptions, 'file'
     });
     diagnostics.push(...r.diagnostics);
     result.checkErrors = r.error;
+    if (r.error) {
+      // dtc's verdict, printed before anything the later steps print.
+      if (!opts.force) {
+        result.fatal = 'Input tree has errors';
+        diagnostics.push({ severity: 'error', prefix: 'ERROR', message: 'Input tree has errors, aborting (use -f to force output)' });
+        result.tree = tree;
+        return result;
+      }
+      if ((opts.quiet ?? 0) < 3) diagnostics.push({ severity: 'warning', prefix: 'Warning', message: 'Input tree has errors, output forced' });
+    }
   } catch (e) {
     if (e instanceof UnknownCheckError) {
       result.fatal = e.message;

@@ -24,6 +24,8 @@ const FDT_END_NODE = 2;
 const FDT_PROP = 3;
 const FDT_NOP = 4;
 const FDT_END = 9;
+/** Deeper trees are not real hardware descriptions; the limit keeps every later (recursive) pass safe. */
+const MAX_DEPTH = 1024;
 
 function hex8(v: number): string {
   return (v >>> 0).toString(16).padStart(8, '0');
@@ -129,6 +131,7 @@ export function readDtb(bytes: Uint8Array, source = '<dtb>'): DtbReadResult {
       }
       case FDT_BEGIN_NODE: {
         const flat = cstring();
+        if (stack.length >= MAX_DEPTH) throw new DtbError(`Device tree blob nests nodes deeper than ${MAX_DEPTH} levels`, at);
         const child = newNode(fullpath ? nodeNameFromPath(top.flat, flat, at) : flat, top.node);
         top.node.children.push(child);
         stack.push({ node: child, flat });

@@ -61,9 +61,13 @@ export function compileDts(source: string, opts: CompileOptions): CompileResult 
       symbols: opts.symbols ?? false,
       checkSwitches: opts.checks ?? [],
       preprocess: opts.preprocess ?? 'auto',
+      // Editors want the tree even when error-level checks failed (dtc -f).
+      force: true,
       defines: opts.defines ?? {},
     });
-    const out: CompileResult = { diagnostics: [...diagnostics, ...r.diagnostics], includes: r.includes };
+    // dtc's closing "output forced" line says nothing an editor needs.
+    const kept = r.diagnostics.filter((d) => !(d.prefix === 'Warning' && d.message === 'Input tree has errors, output forced'));
+    const out: CompileResult = { diagnostics: [...diagnostics, ...kept], includes: r.includes };
     if (r.tree) out.tree = r.tree;
     return out;
   } catch (e) {

@@ -103,7 +103,8 @@ export class Lexer {
           this.stack.pop();
           continue;
         }
-        return { kind: 'EOF', text: '', pos: this.mkpos(f, f.line, f.col), dir: f.dir };
+        // flex runs no user action at end of input, so dtc's yylloc is still the last text matched.
+        return { kind: 'EOF', text: '', pos: this.lastPos ?? this.mkpos(f, f.line, f.col), dir: f.dir };
       }
       const tok = this.scan(f);
       if (tok) return tok;
@@ -127,8 +128,11 @@ export class Lexer {
       } else f.col++;
     }
     f.i = end;
-    return { file: f.name, line, column: col, endLine: f.line, endColumn: f.col };
+    this.lastPos = { file: f.name, line, column: col, endLine: f.line, endColumn: f.col };
+    return this.lastPos;
   }
+
+  private lastPos: SourcePos | undefined;
 
   private tok(f: SrcFile, kind: TokKind, len: number, text: string, value?: bigint): Token {
     const pos = this.take(f, len);
@@ -350,10 +354,10 @@ export class Lexer {
   };
 
   private pushFile(name: string, pos: SourcePos): void {
-    if (this.stack.length >= 200) throw new FatalError('Includes nested too deeply');
+    if (this.stack.length >= 200) throw new FatalError('Includes nested too deeply', pos);
     const cur = this.stack[this.stack.length - 1]!;
     const opened = this.host.open(name, cur.dir);
-    if (!opened) throw new FatalError(`Couldn't open "${name}": No such file or directory`);
+    if (!opened) throw new FatalError(`Couldn't open "${name}": No such file or directory`, pos);
     this.includes.push({ file: opened.name, pos });
     this.stack.push({ name: opened.name, dir: dirName(opened.name), text: opened.text, i: 0, line: 1, col: 1 });
   }
@@ -454,6 +458,7 @@ export function unescapeString(s: string): { bytes: string; fatal?: string } {
         case 'f': c = '\f'; break;
         case 'r': c = '\r'; break;
         case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7': {
+          // strtol(up to 3 chars, 8)
           j = i;
           let v = 0;
           while (j < s.length && j < i + 3 && s[j]! >= '0' && s[j]! <= '7') v = v * 8 + (s.charCodeAt(j++) - 48);
@@ -461,11 +466,18 @@ export function unescapeString(s: string): { bytes: string; fatal?: string } {
           break;
         }
         case 'x': {
+          // strtol(up to 2 chars, 16): leading white space and a sign are accepted, as in dtc.
+          const win = s.slice(j, j + 2).split('\0')[0]!;
+          let k = 0;
+          while (k < win.length && isSpace(win.charCodeAt(k))) k++;
+          let neg = false;
+          if (win[k] === '+' || win[k] === '-') neg = win[k++] === '-';
+          const d0 = k;
           let v = 0;
-          const st = j;
-          while (j < s.length && j < st + 2 && HEX[s.charCodeAt(j)]) v = v * 16 + parseInt(s[j++]!, 16);
-          if (j === st) return { bytes: out, fatal: '\\x used with no following hex digits' };
-          c = String.fromCharCode(v);
+          while (k < win.length && HEX[win.charCodeAt(k)]) v = v * 16 + parseInt(win[k++]!, 16);
+          if (k === d0) return { bytes: out, fatal: '\\x used with no following hex digits' };
+          c = String.fromCharCode((neg ? -v : v) & 0xff);
+          j += k;
           break;
         }
         default:

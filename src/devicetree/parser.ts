@@ -19,6 +19,8 @@ export interface ParseResult {
   messages: ParseMessage[];
   /** dtc's final fatal message when the parse failed ("Unable to parse input tree", ...). */
   fatal?: string;
+  /** Where a fatal error arose (a missing include), for editors; dtc prints none. */
+  fatalPos?: SourcePos;
 }
 
 export interface ParserHost {
@@ -114,7 +116,12 @@ export class Parser {
       return { tree, messages: this.messages };
     } catch (e) {
       if (e instanceof SyntaxAbort) return { messages: this.messages, fatal: 'Unable to parse input tree' };
-      if (e instanceof FatalError) return { messages: this.messages, fatal: e.message };
+      if (e instanceof FatalError) {
+        const r: ParseResult = { messages: this.messages, fatal: e.message };
+        const pos = e.pos ?? this.tok?.pos;
+        if (pos) r.fatalPos = pos;
+        return r;
+      }
       throw e;
     }
   }
@@ -258,7 +265,25 @@ export class Parser {
     addChild(dt, frag);
   }
 
+  /** Nesting depth of nodes and parenthesised expressions; bison's stack is bounded too. */
+  private depth = 0;
+  private enter(): void {
+    if (++this.depth > 1000) {
+      this.messages.push({ prefix: 'Error', message: 'memory exhausted', pos: this.tok.pos });
+      throw new SyntaxAbort();
+    }
+  }
+
   private nodedef(): Node {
+    this.enter();
+    try {
+      return this.nodedefInner();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private nodedefInner(): Node {
     const open = this.expectChar('{');
     const props: Property[] = [];
     const children: Node[] = [];
@@ -386,7 +411,7 @@ export class Parser {
     if (this.is('STRING')) {
       const s = this.advance();
       const u = unescapeString(s.text);
-      if (u.fatal) throw new FatalError(u.fatal);
+      if (u.fatal) throw new FatalError(u.fatal, s.pos);
       d.marker(MarkerType.TypeString);
       d.append(latin1Bytes(u.bytes + '\0'));
       return;
@@ -424,10 +449,10 @@ export class Parser {
       }
       this.expectChar(')');
       const u = unescapeString(fnTok.text);
-      if (u.fatal) throw new FatalError(u.fatal);
+      if (u.fatal) throw new FatalError(u.fatal, fnTok.pos);
       const fname = u.bytes.split('\0')[0]!;
       const bin = this.host.readBinary(fname, fnTok.dir);
-      if (!bin) throw new FatalError(`Couldn't open "${fname}": No such file or directory`);
+      if (!bin) throw new FatalError(`Couldn't open "${fname}": No such file or directory`, fnTok.pos);
       void kw;
       let bytes = bin;
       if (offset !== undefined) {
@@ -483,7 +508,9 @@ export class Parser {
       return { v: t.value!, pos: t.pos };
     }
     const open = this.expectChar('(');
+    this.enter();
     const e = this.expr();
+    this.depth--;
     const close = this.expectChar(')');
     return { v: e.v, pos: span(open.pos, close.pos) };
   }
@@ -559,7 +586,9 @@ export class Parser {
   private unary(): { v: bigint; pos: SourcePos } {
     if (this.isChar('-') || this.isChar('~') || this.isChar('!')) {
       const op = this.advance();
+      this.enter();
       const e = this.unary();
+      this.depth--;
       const v = op.text === '-' ? (-e.v) & M64 : op.text === '~' ? ~e.v & M64 : e.v ? 0n : 1n;
       return { v, pos: span(op.pos, e.pos) };
     }

@@ -33,6 +33,9 @@ function same(t: { name: string }, what: string, ours: ReturnType<typeof runOurs
 for (const f of fixtures) {
   test(`fixture ${f}: identical to dtc`, (t) => {
     if (!requireTools(t, ['dtc'], 'device-tree-compiler')) return;
+    // Fixtures named error-* are meant to be rejected; the others must be valid for dtc.
+    const plain = runReference(['-O', 'dtb', f], dir);
+    assert.equal(plain.status === 0, !f.startsWith('error-'), `dtc's verdict on ${f}:\n${plain.stderr}`);
     for (const opts of optionSets) {
       const args = [...opts, f];
       same(t, `dtc ${args.join(' ')}`, runOurs(args, dir), runReference(args, dir));

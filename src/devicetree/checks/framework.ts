@@ -143,7 +143,8 @@ export function runChecks(tree: DeviceTree, table: CheckDescriptor[], opts: Chec
     if (c.status === 'unchecked') {
       c.inProgress = true;
       for (const p of c.prereqs) {
-        error = run(p) || error;
+        // dtc writes `error = error || run_check(prq)`: once an error is seen, later checks do not run.
+        error = error || run(p);
         if (p.status !== 'passed') {
           c.status = 'prereq';
           emit(c, null, undefined, `Failed prerequisite '${p.d.name}'`);
@@ -175,7 +176,9 @@ export function runChecks(tree: DeviceTree, table: CheckDescriptor[], opts: Chec
   };
 
   let error = false;
-  for (const c of states) if (c.warn || c.error) error = run(c) || error;
+  // As dtc's process_checks (`error = error || run_check(c)`), the first failing error-level check
+  // stops the run: later checks are skipped.
+  for (const c of states) if (c.warn || c.error) error = error || run(c);
   return { diagnostics, error };
 }
 
