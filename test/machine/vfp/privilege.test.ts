@@ -33,25 +33,25 @@ function undefined_(f: () => void): boolean {
 test('PL0 with CPACR full access: FPSCR and arithmetic work; FPSID, FPEXC, MVFR0/1 are UNDEFINED', () => {
   const { u, r } = unit(false, 0x00f00000);
   r[1] = 0x03c00000;
-  assert.equal(undefined_(() => u.execute(VMSR(1, 1), false)), false);
+  assert.equal(undefined_(() => u.execute(VMSR(1, 1))), false);
   assert.equal(u.fpscr, 0x03c00000);
-  assert.equal(undefined_(() => u.execute(VMRS(1, 2), false)), false);
+  assert.equal(undefined_(() => u.execute(VMRS(1, 2))), false);
   assert.equal(r[2], 0x03c00000);
-  assert.equal(undefined_(() => u.execute(VADD_F32, false)), false);
+  assert.equal(undefined_(() => u.execute(VADD_F32)), false);
   for (const reg of [0, 6, 7, 8]) {
-    assert.equal(undefined_(() => u.execute(VMRS(reg, 0), false)), true, `VMRS reg ${reg}`);
-    assert.equal(undefined_(() => u.execute(VMSR(reg, 0), false)), true, `VMSR reg ${reg}`);
+    assert.equal(undefined_(() => u.execute(VMRS(reg, 0))), true, `VMRS reg ${reg}`);
+    assert.equal(undefined_(() => u.execute(VMSR(reg, 0))), true, `VMSR reg ${reg}`);
   }
 });
 
 test('PL0 with CPACR cp10/cp11 = PL1 only: every VFP instruction is UNDEFINED; PL1 is unaffected', () => {
   const user = unit(false, 0x00500000).u;
-  for (const w of [VMRS(1, 0), VADD_F32, 0xee100a10 /* vmov r0, s0 */]) assert.equal(undefined_(() => user.execute(w, false)), true);
+  for (const w of [VMRS(1, 0), VADD_F32, 0xee100a10 /* vmov r0, s0 */]) assert.equal(undefined_(() => user.execute(w)), true);
   const kernel = unit(true, 0x00500000).u;
-  for (const w of [VMRS(1, 0), VMRS(8, 0), VADD_F32]) assert.equal(undefined_(() => kernel.execute(w, false)), false);
+  for (const w of [VMRS(1, 0), VMRS(8, 0), VADD_F32]) assert.equal(undefined_(() => kernel.execute(w)), false);
 });
 
 test('CPACR cp10 = 0b10 (reserved) traps like no access', () => {
   const { u } = unit(true, 0x00a00000);
-  assert.equal(undefined_(() => u.execute(VMRS(8, 0), false)), true);
+  assert.equal(undefined_(() => u.execute(VMRS(8, 0))), true);
 });

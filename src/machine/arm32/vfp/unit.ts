@@ -42,11 +42,11 @@ export class Vfpv4Unit implements VfpUnit {
     if (access === 0 || access === 2 || (access === 1 && !this.host.privileged)) throw UndefinedInstruction.instance;
   }
 
-  execute(w: number, thumb: boolean): void {
+  /** A32 and T32 encodings of VFP instructions share their low 28 bits, so one decoder serves both. */
+  execute(w: number): void {
     // The unconditional space (ARM cond 0b1111, Thumb's 111T with T=1) holds only Advanced SIMD and
     // ARMv8 instructions in coprocessors 10/11: UNDEFINED here.
     if (w >>> 28 === 0xf) throw UndefinedInstruction.instance;
-    void thumb;
     this.checkCpacr();
     const op = (w >>> 24) & 0xf;
     if (op === 0xe && (w & 0x10) !== 0 && ((w >>> 21) & 7) === 7 && (w & 0x100) === 0) { this.systemRegister(w); return; }
