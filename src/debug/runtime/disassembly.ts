@@ -90,11 +90,12 @@ export function disassemble(ctx: DisassemblyContext, address: number, offset: nu
       const start = Math.max(0, address - 4 * want);
       before = decodeForward(ctx, start, want, address);
     } else {
-      const f = ctx.program?.functionAt(address - 2);
-      let anchor = Math.max(0, address - 4 * want);
-      if (f && f.low <= anchor) anchor = f.low + Math.max(0, Math.floor((anchor - f.low) / 2) * 2);
-      if (f && f.low > anchor - 64 && f.low < address) anchor = f.low;
-      const all = decodeForward(ctx, anchor, 4 * want + 16, address);
+      // Decode from a known instruction boundary: the start of the function (or symbol) holding the
+      // address 4 bytes per wanted instruction back; without one, 2 bytes per instruction back.
+      const back = Math.max(0, address - 4 * want);
+      const known = ctx.program?.functionAt(back)?.low ?? ctx.program?.symbolAt(back)?.value;
+      const anchor = known !== undefined && known <= address ? (known & ~1) >>> 0 : Math.max(0, address - 2 * want);
+      const all = decodeForward(ctx, anchor, (address - anchor) / 2 + 1, address);
       before = all.slice(-want);
     }
     // Pad with unreadable placeholders so the client gets exactly what it asked for.

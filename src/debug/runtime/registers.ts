@@ -133,12 +133,18 @@ export function cp15Registers(cpu: CpuApi): RegisterEntry[] {
       }
     };
     if (probe() === undefined) continue; // not implemented by this core
+    const write = (v: number | bigint) => {
+      if (d.wide) { const b = BigInt.asUintN(64, BigInt(v)); cpu.cp15.write64(d.opc1, d.crm, Number(b & 0xffffffffn), Number(b >> 32n), true); }
+      else cpu.cp15.write(d.crn!, d.opc1, d.crm, d.opc2!, Number(BigInt.asUintN(32, BigInt(v))), true);
+    };
     out.push({
       name: d.name, bits: d.wide ? 64 : 32, address: d.address,
       get: () => probe() ?? 0,
       set: (v) => {
-        if (d.wide) { const b = BigInt.asUintN(64, BigInt(v)); cpu.cp15.write64(d.opc1, d.crm, Number(b & 0xffffffffn), Number(b >> 32n), true); }
-        else cpu.cp15.write(d.crn!, d.opc1, d.crm, d.opc2!, Number(BigInt.asUintN(32, BigInt(v))), true);
+        try { write(v); } catch (e) {
+          if (e instanceof UndefinedInstruction) throw new Error(`${d.name} is read-only`);
+          throw e;
+        }
       },
     });
   }

@@ -119,7 +119,7 @@ export class XenarmDebugSession extends DebugSession {
     try {
       fn(rt);
     } catch (e) {
-      const msg = e instanceof ExprError ? `${e.message} (column ${e.column})` : (e as Error).message;
+      const msg = e instanceof ExprError ? `${e.message} (column ${e.column})` : e instanceof Error ? e.message : `internal error: ${String(e?.constructor?.name ?? e)}`;
       this.sendErrorResponse(response, { id: 1003, format: `xenarm: ${msg.replace(/[{}]/g, '')}`, showUser: false });
     }
   }
