@@ -113,3 +113,16 @@ export function decompressZImage(zimage: string): Uint8Array | { error: string }
   }
   return { error: `${zimage}: no XZ payload that xz can decode` };
 }
+
+/**
+ * The offset of the kernel image from the start of RAM (TEXT_OFFSET), which the zImage's decompressor
+ * uses and a directly loaded Image must respect: arch/arm/Makefile's rule over the kernel's config
+ * (multiplatform kernels with Meson, as Debian's armmp, need 0x208000; Axxia 0x308000).
+ */
+export function textOffset(config: string): number {
+  const on = (opt: string) => new RegExp(`^${opt}=y$`, 'm').test(config);
+  if (on('CONFIG_ARCH_AXXIA')) return 0x308000;
+  if (on('CONFIG_ARCH_MESON') || on('CONFIG_ARCH_MSM8X60') || on('CONFIG_ARCH_IPQ40XX') || (on('CONFIG_ARCH_SA1100') && on('CONFIG_SA1111'))) return 0x208000;
+  if (on('CONFIG_PM_H1940')) return 0x108000;
+  return 0x8000;
+}

@@ -50,6 +50,18 @@ const PSCI = {
 } as const;
 const NOT_SUPPORTED = -1;
 
+/**
+ * The blob as QEMU hands it to the guest for `-dtb FILE`: load_device_tree() grows the buffer to
+ * (file size + 10000) * 2 and fdt_open_into() records that as totalsize (Linux reserves all of it).
+ */
+export function qemuPaddedDtb(dtb: Uint8Array): Uint8Array {
+  const size = (dtb.length + 10000) * 2;
+  const out = new Uint8Array(size);
+  out.set(dtb);
+  new DataView(out.buffer).setUint32(4, size, false);
+  return out;
+}
+
 /** How the guest ended the run through PSCI. */
 export type VirtExit = 'poweroff' | 'reset' | null;
 
@@ -61,7 +73,7 @@ export interface VirtLinuxOptions {
   /** Kernel command line; /chosen is generated with it. */
   bootargs: string;
   memoryMiB?: number;
-  /** A prebuilt DTB (e.g. QEMU's own dump) instead of compiling test/linux/virt-board.dts. */
+  /** The DTB file QEMU would get with -dtb (padded as QEMU does), instead of compiling test/linux/virt-board.dts. */
   dtb?: Uint8Array;
   /** Called with each byte the UART transmits. */
   onOutput?: (byte: number) => void;
@@ -87,10 +99,10 @@ export class VirtLinux {
     const initrd = o.initrd ?? new Uint8Array(0);
     const layout = virtLayout(ramSize, initrd.length);
     this.dtbAddr = layout.dtbAddr;
-    const dtb = o.dtb ?? buildVirtDtb({
+    const dtb = qemuPaddedDtb(o.dtb ?? buildVirtDtb({
       bootargs: o.bootargs,
       ...(o.initrd ? { initrdStart: layout.initrdStart, initrdEnd: layout.initrdEnd } : {}),
-    });
+    }));
     const bus = this.board.bus;
     const kernelAddr = o.kernelAddr ?? VIRT_RAM_BASE + KERNEL_OFFSET;
     bus.load(kernelAddr, o.kernel);

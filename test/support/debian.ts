@@ -51,6 +51,8 @@ export interface DebianGuests {
   vmlinuz: string;
   /** busybox-static's armhf binary. */
   busybox: string;
+  /** The kernel's build configuration (boot/config-…). */
+  config: string;
 }
 
 /**
@@ -71,5 +73,7 @@ export function debianGuests(): DebianGuests | { error: string } {
   const boot = join(k.dir, 'boot');
   const vmlinuz = readdirSync(boot).find((f) => f.startsWith('vmlinuz-'));
   if (!vmlinuz) return { error: `${kernelPackage} has no boot/vmlinuz-*` };
-  return { kernelPackage, vmlinuz: join(boot, vmlinuz), busybox: join(b.dir, 'bin', 'busybox') };
+  const config = readdirSync(boot).find((f) => f.startsWith('config-'));
+  if (!config) return { error: `${kernelPackage} has no boot/config-*` };
+  return { kernelPackage, vmlinuz: join(boot, vmlinuz), busybox: join(b.dir, 'bin', 'busybox'), config: join(boot, config) };
 }
