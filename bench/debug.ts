@@ -1,0 +1,111 @@
+// Debug adapter benchmark, measured through DAP against the built adapter (dist/adapter.js):
+//  1. guest speed with 100 breakpoints set and none hit, against no breakpoints (goal: >= 95%);
+//  2. step latency: `next` (line) and instruction steps, request to `stopped` event (goal: <= 20 ms);
+//  3. pause latency on a guest running flat out, request to `stopped` event (goal: <= 50 ms).
+// Usage: npm run bench:debug [-- --repeat N]
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+
+const root = join(__dirname, '..');
+const adapter = join(root, 'dist', 'adapter.js');
+const repeat = Number(process.argv[process.argv.indexOf('--repeat') + 1]) || 3;
+
+async function session(): Promise<DebugClient> {
+  const dc = new DebugClient('node', adapter, 'xenarm', { cwd: root });
+  dc.defaultTimeout = 120000;
+  await dc.start();
+  return dc;
+}
+
+const args = (elf: string, extra: Record<string, unknown> = {}) => ({ kernel: elf, bootProtocol: 'baremetal', semihosting: true, memory: 64, ...extra });
+
+/** Seconds from configurationDone to the guest's exit, with `bps` instruction breakpoints never hit. */
+async function runToExit(elf: string, bps: number): Promise<number> {
+  const dc = await session();
+  try {
+    const exited = dc.waitForEvent('exited');
+    await dc.launch(args(elf));
+    // 100 addresses in RAM the guest never executes (past its image).
+    const breakpoints = Array.from({ length: bps }, (_, i) => ({ instructionReference: '0x' + (0x40200000 + 4 * i).toString(16) }));
+    const r = await dc.customRequest('setInstructionBreakpoints', { breakpoints });
+    if (r.body.breakpoints.filter((b: { verified: boolean }) => b.verified).length !== bps) throw new Error('breakpoints not placed');
+    const t0 = performance.now();
+    await dc.configurationDoneRequest();
+    await exited;
+    return (performance.now() - t0) / 1000;
+  } finally {
+    await dc.stop();
+  }
+}
+
+async function timedStop(dc: DebugClient, request: () => Promise<unknown>): Promise<number> {
+  const stopped = dc.waitForEvent('stopped');
+  const t0 = performance.now();
+  await request();
+  await stopped;
+  return performance.now() - t0;
+}
+
+function stats(xs: number[]): string {
+  const s = [...xs].sort((a, b) => a - b);
+  const med = s[Math.floor(s.length / 2)];
+  return `median ${med.toFixed(2)} ms, max ${s[s.length - 1].toFixed(2)} ms (${s.length} samples)`;
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(adapter)) { console.error('dist/adapter.js missing: run npm run build first'); process.exit(2); }
+  const { buildOne, haveGcc } = await import(join(root, 'test', 'guests', 'build.mjs'));
+  if (!haveGcc()) { console.error('arm-linux-gnueabihf-gcc missing (apt-get install gcc-arm-linux-gnueabihf)'); process.exit(2); }
+  const busy = buildOne('dap-busy.elf', [join(root, 'test', 'debug', 'dap', 'guests', 'busy.c')], ['-marm', '-O2', '-DITER=1500000']);
+  const calls = buildOne('dap-calls-arm.elf', [join(root, 'test', 'debug', 'dap', 'guests', 'calls.c')], ['-marm', '-O0', '-g']);
+
+  // 1. Breakpoint overhead: alternate the two configurations, best of `repeat` each.
+  const none: number[] = [], hundred: number[] = [];
+  for (let i = 0; i < repeat; i++) {
+    none.push(await runToExit(busy, 0));
+    hundred.push(await runToExit(busy, 100));
+  }
+  const a = Math.min(...none), b = Math.min(...hundred);
+  console.log(`guest run to exit, no breakpoints:        ${a.toFixed(3)} s (best of ${repeat}: ${none.map((x) => x.toFixed(3)).join(', ')})`);
+  console.log(`guest run to exit, 100 breakpoints unhit: ${b.toFixed(3)} s (best of ${repeat}: ${hundred.map((x) => x.toFixed(3)).join(', ')})`);
+  console.log(`speed with 100 breakpoints / without:     ${((a / b) * 100).toFixed(1)}% (goal >= 95%)`);
+
+  // 2. Step latency on the -g test guest: line steps through main and its calls, then instruction steps.
+  const dc = await session();
+  try {
+    const first = dc.waitForEvent('stopped');
+    await Promise.all([
+      dc.waitForEvent('initialized').then(() => dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'main' }] })).then(() => dc.configurationDoneRequest()),
+      dc.launch(args(calls)),
+    ]);
+    await first;
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
+    const lineSteps: number[] = [], insnSteps: number[] = [];
+    for (let i = 0; i < 30; i++) lineSteps.push(await timedStop(dc, () => dc.stepInRequest({ threadId: 1 })));
+    for (let i = 0; i < 100; i++) insnSteps.push(await timedStop(dc, () => dc.nextRequest({ threadId: 1, granularity: 'instruction' })));
+    console.log(`step (source line, stepIn):  ${stats(lineSteps)} (goal <= 20 ms)`);
+    console.log(`step (instruction):          ${stats(insnSteps)} (goal <= 20 ms)`);
+  } finally {
+    await dc.stop();
+  }
+
+  // 3. Pause latency: the busy guest runs flat out; pause at varied moments.
+  const pauses: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const p = await session();
+    try {
+      await p.launch(args(busy, { stopOnEntry: false }));
+      await p.configurationDoneRequest();
+      await new Promise((r) => setTimeout(r, 50 + 20 * i));
+      pauses.push(await timedStop(p, () => p.pauseRequest({ threadId: 1 })));
+    } finally {
+      await p.stop();
+    }
+  }
+  console.log(`pause of a running guest:    ${stats(pauses)} (goal <= 50 ms)`);
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
