@@ -31,8 +31,10 @@ export class ConditionError extends Error {}
 export function callMatches(rec: HypercallRecord, condition: string | undefined): boolean {
   const c = condition?.trim();
   if (!c) return true;
-  if (/^[A-Za-z_]\w*$/.test(c) && !(c in XEN_CONSTANTS) && !(c in rec.decoded) && !/^a[0-4]$|^nr$/.test(c)) {
-    return rec.name === c || rec.name === c.replace(/^__HYPERVISOR_/, '');
+  if (/^[A-Za-z_]\w*$/.test(c) && !(c in rec.decoded) && !/^a[0-4]$|^nr$/.test(c)) {
+    // A bare name: the call's own name, or a constant naming its number (__HYPERVISOR_x, PSCI_x).
+    if (rec.name === c || rec.name === c.replace(/^(__HYPERVISOR_|PSCI_)/, '')) return true;
+    return c in XEN_CONSTANTS && /^(__HYPERVISOR_|PSCI_|SMCCC_)/.test(c) ? XEN_CONSTANTS[c] === rec.nr : false;
   }
   if (/^(0x[0-9a-f]+|\d+)$/i.test(c)) return rec.nr === Number(c);
   // name == "x", cmd == write: string comparisons the integer evaluator does not have.
@@ -66,7 +68,7 @@ export function describeCall(rec: HypercallRecord): string {
   if (typeof shown === 'string') return shown;
   const args = rec.args.slice(0, typeof rec.decoded.argc === 'number' ? rec.decoded.argc : 3).map((a, i) => {
     if (i === 0 && typeof rec.decoded.cmd_name === 'string') return rec.decoded.cmd_name;
-    return a > 9 ? '0x' + (a >>> 0).toString(16) : String(a);
+    return (a >>> 0) < 0x10000 ? String(a >>> 0) : '0x' + (a >>> 0).toString(16);
   });
   return `${rec.name}(${args.join(', ')})`;
 }

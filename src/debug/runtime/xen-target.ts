@@ -14,6 +14,8 @@ const CMD_PREFIX: Record<string, string> = {
   console_io: 'CONSOLEIO_', sched_op: 'SCHEDOP_', memory_op: 'XENMEM_', grant_table_op: 'GNTTABOP_', event_channel_op: 'EVTCHNOP_',
   vcpu_op: 'VCPUOP_', hvm_op: 'HVMOP_', xen_version: 'XENVER_', physdev_op: 'PHYSDEVOP_', platform_op: 'XENPF_', vm_assist: 'VMASST_CMD_',
 };
+/** Arguments of the PSCI functions (SMCCC calls show only these). */
+const PSCI_ARGC: Record<string, number> = { PSCI_VERSION: 0, CPU_SUSPEND: 3, CPU_OFF: 0, CPU_ON: 3, AFFINITY_INFO: 2, MIGRATE_INFO_TYPE: 0, SYSTEM_OFF: 0, SYSTEM_RESET: 0, PSCI_FEATURES: 1, SMCCC_VERSION: 0, SMCCC_ARCH_FEATURES: 1 };
 const ARGC: Record<string, number> = { console_io: 3, sched_op: 2, memory_op: 2, grant_table_op: 3, event_channel_op: 2, vcpu_op: 3, hvm_op: 2, xen_version: 2, vm_assist: 2, multicall: 2, platform_op: 1, physdev_op: 2 };
 
 export class XenTarget implements DebugTarget {
@@ -92,9 +94,9 @@ export class XenTarget implements DebugTarget {
   /** Merges the hypervisor's decoded fields and rebuilds the call's one-line signature. */
   private refresh(rec: HypercallRecord, r: XenCall): void {
     Object.assign(rec.decoded, r.decoded);
-    const argc = ARGC[r.name] ?? 3;
-    const args = r.args.slice(0, r.kind === 'smccc' ? r.args.length : argc).map((a, i) => {
-      if (i === 0 && typeof rec.decoded.cmd === 'string' && CMD_PREFIX[r.name]) return CMD_PREFIX[r.name] + rec.decoded.cmd;
+    const argc = r.kind === 'smccc' ? PSCI_ARGC[r.name] ?? r.args.length : ARGC[r.name] ?? 3;
+    const args = r.args.slice(0, argc).map((a, i) => {
+      if (i === 0 && r.kind === 'xen' && typeof rec.decoded.cmd === 'string' && CMD_PREFIX[r.name]) return CMD_PREFIX[r.name] + rec.decoded.cmd;
       return (a >>> 0) < 0x10000 ? String(a >>> 0) : '0x' + (a >>> 0).toString(16);
     });
     rec.decoded.signature = `${r.name}(${args.join(', ')})`;

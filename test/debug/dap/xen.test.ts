@@ -135,3 +135,25 @@ test('device tree, hypercall trace, PV console input and shutdown', async (t) =>
     await dc.stop();
   }
 });
+
+test('smccc filter: stops before PSCI calls; SYSTEM_OFF ends the session with status 0', async (t) => {
+  if (!requireTools(t, [CROSS.gcc], 'gcc-arm-linux-gnueabihf')) return;
+  const { buildOne } = await import(join(ROOT, 'test', 'guests', 'build.mjs'));
+  const elf = buildOne('dap-psci.elf', [join(ROOT, 'test', 'debug', 'dap', 'guests', 'psci.c')], ['-marm', '-O0', '-g']) as string;
+  const dc = await client();
+  try {
+    const ev = await launchAndStop(dc, { kernel: elf, memory: 64 }, () => dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: 'smccc', condition: 'nr == PSCI_SYSTEM_OFF' }] }));
+    assert.equal(ev.body.reason, 'exception');
+    assert.equal(ev.body.description, 'Paused on SMCCC call SYSTEM_OFF()');
+    const info = await dc.exceptionInfoRequest({ threadId: 1 });
+    assert.equal(info.body.exceptionId, 'smccc');
+    assert.match(info.body.details!.message!, /^nr = 2214592520$/m);
+    // PSCI_VERSION ran before: PSCI 1.1 (0x10001), as Xen answers.
+    assert.equal((await dc.evaluateRequest({ expression: 'psci_version', context: 'watch' })).body.result, '65537 (0x10001)');
+    const exited = dc.waitForEvent('exited');
+    await dc.continueRequest({ threadId: 1 });
+    assert.equal(((await exited) as DebugProtocol.ExitedEvent).body.exitCode, 0);
+  } finally {
+    await dc.stop();
+  }
+});
