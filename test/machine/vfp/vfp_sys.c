@@ -7,11 +7,24 @@ static volatile u32 undefs;
 /* Where an UNDEFINED instruction resumes: the end of the TRY block (independent of how LR_und is set). */
 static volatile u32 resume;
 
+static volatile u32 aborts;
+
 void exc_dispatch(int kind, u32 *frame) {
-  if (kind != 1) { show("unexpected exception", kind); semi_exit(1); }
-  undefs++;
+  if (kind == 1) undefs++;
+  else if (kind == 4) aborts++;
+  else { show("unexpected exception", kind); semi_exit(1); }
   frame[13] = resume;
 }
+
+/* Data aborts of VFP loads and stores: prints the count and the fault status and address. */
+#define TRY_ABORT(name, insn)                                                             \
+  do {                                                                                    \
+    aborts = 0;                                                                           \
+    __asm__ volatile(ADR " r1, 1f\n\tstr r1, [%0]\n\t" insn "\n1:"                        \
+                     :: "r"(&resume), "r"(scratch) : "r0", "r1", "s0", "s1", "s2", "d3", "memory"); \
+    show(name, aborts);                                                                   \
+    if (aborts) { show("  dfsr", read_cp15(0, c5, c0, 0)); show("  dfar offset", read_cp15(0, c6, c0, 0) - (u32)scratch); } \
+  } while (0)
 
 #ifdef __thumb__
 #define ADR "adr.w"
@@ -31,7 +44,7 @@ static void set_fpscr(u32 v) { __asm__ volatile("vmsr fpscr, %0" :: "r"(v)); }
 static u32 fpexc(void) { u32 v; __asm__ volatile("vmrs %0, fpexc" : "=r"(v)); return v; }
 static void set_fpexc(u32 v) { __asm__ volatile("vmsr fpexc, %0" :: "r"(v)); }
 
-static u32 scratch[4] __attribute__((aligned(8)));
+static u32 scratch[8] __attribute__((aligned(8)));
 
 static void vector_insns(const char *mode) {
   puts_(mode); puts_("\n");
@@ -79,6 +92,13 @@ int main(void) {
   TRY("vmov two singles s31", ".inst 0xec510a3f");
   TRY("vldm empty", "mov r0, sp\n\t.inst 0xec900a00");
   TRY("vldm past d31", "mov r0, sp\n\t.inst 0xecd0fb04");
+  /* Alignment: VLDR/VSTR/VLDM/VSTM need word alignment whatever SCTLR.A says; doublewords need only words. */
+  TRY_ABORT("vldr s +1", "add r0, %1, #1\n\tvldr s0, [r0]");
+  TRY_ABORT("vstr s +2", "add r0, %1, #2\n\tvstr s0, [r0]");
+  TRY_ABORT("vldr d +4", "add r0, %1, #4\n\tvldr d3, [r0]");
+  TRY_ABORT("vstr d +3", "add r0, %1, #3\n\tvstr d3, [r0]");
+  TRY_ABORT("vldmia +2", "add r0, %1, #2\n\tvldmia r0, {s0-s1}");
+  TRY_ABORT("vstmia d +4", "add r0, %1, #4\n\tvstmia r0, {d3}");
   set_fpscr(1 << 16); vector_insns("fpscr.len=1");
   set_fpscr(1 << 20); vector_insns("fpscr.stride=1");
   set_fpscr(0);
