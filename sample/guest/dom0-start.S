@@ -1,5 +1,6 @@
 @ Start-up of the example dom0: vectors, stacks, bss cleared, then main(r0, r1, r2) with the boot
 @ registers Xen set (r0 = 0, r1 = 0xffffffff, r2 = the device tree). IRQs go to irq_entry in C.
+	.file "dom0-start.S"          @ a stable file symbol, so rebuilds are byte-identical
 	.syntax unified
 	.arm
 	.arch_extension virt
