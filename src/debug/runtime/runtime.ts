@@ -17,6 +17,7 @@ import { GuestMemory } from './memory';
 import { evalContext, globalsOf, type GlobalInfo } from './symbols';
 import type { DebugTarget } from './target';
 import { unwind, type UnwoundFrame } from './unwind';
+import { localsAt, type LocalInfo } from './locals';
 
 export type StopReasonName = 'entry' | 'breakpoint' | 'function breakpoint' | 'instruction breakpoint' | 'data breakpoint' | 'step' | 'pause' | 'exception';
 
@@ -664,9 +665,9 @@ export class DebugRuntime extends EventEmitter {
   }
 
   /** Resolves an expression (or a global) to a watchable range: "0x40001000:4:counter". */
-  dataIdFor(expression: string, cpu: number): { dataId: string; description: string } | { error: string } {
+  dataIdFor(expression: string, cpu: number, frameIndex = 0): { dataId: string; description: string } | { error: string } {
     try {
-      const v = evaluate(expression, this.evalContext(cpu));
+      const v = evaluate(expression, this.evalContext(cpu, undefined, frameIndex));
       if (v.address === undefined) return { error: `${expression} is not an lvalue in memory` };
       const size = v.type.kind === 'pointer' ? 4 : v.type.bits / 8;
       return { dataId: `0x${v.address.toString(16)}:${size}:${expression}`, description: `${expression} (${size} bytes at 0x${v.address.toString(16)})` };
@@ -682,8 +683,20 @@ export class DebugRuntime extends EventEmitter {
 
   // ---- state ------------------------------------------------------------------------------------
 
-  evalContext(cpu: number, frameRegs?: (number | undefined)[]) {
-    return evalContext({ cpu: this.cpu(cpu), frameRegs, program: this.program, globals: this.globals, read: (a, n) => this.memory.readExact(a, n) });
+  /** Expression context of a frame: its registers (unwound for outer frames), locals, globals, memory. */
+  evalContext(cpu: number, frameRegs?: (number | undefined)[], frameIndex = 0) {
+    const locals = this.localsOf(cpu, frameIndex).filter((l) => !l.unavailable);
+    return evalContext({ cpu: this.cpu(cpu), frameRegs, locals, program: this.program, globals: this.globals, read: (a, n) => this.memory.readExact(a, n) });
+  }
+
+  /** Parameters and locals of frame `frameIndex` of a vCPU (DWARF; empty without debug information). */
+  localsOf(cpu: number, frameIndex: number): LocalInfo[] {
+    if (!this.program) return [];
+    const frames = this.stack(cpu, frameIndex + 2);
+    const f = frames[frameIndex];
+    if (!f) return [];
+    // A frame's CFA is found while unwinding it, so it is recorded on its caller's entry.
+    return localsAt(this.program, frameIndex === 0 ? f.pc : f.pc - 1, f.regs, frames[frameIndex + 1]?.cfa);
   }
 
   stack(cpu: number, max = 64): UnwoundFrame[] {

@@ -16,9 +16,21 @@ export interface GlobalInfo {
 }
 
 /** Global variables with a fixed address and a scalar (or pointer) type, from DWARF. */
+const dieMaps = new WeakMap<ProgramInfo, Map<number, Die>>();
+
+/** Every DIE of the program by its .debug_info offset (type references are offsets). */
+export function diesByOffset(program: ProgramInfo): Map<number, Die> {
+  let m = dieMaps.get(program);
+  if (!m) {
+    m = new Map();
+    for (const u of program.units) if (u.root) for (const d of walk(u.root)) m.set(d.offset, d);
+    dieMaps.set(program, m);
+  }
+  return m;
+}
+
 export function globalsOf(program: ProgramInfo): GlobalInfo[] {
-  const byOffset = new Map<number, Die>();
-  for (const u of program.units) if (u.root) for (const d of walk(u.root)) byOffset.set(d.offset, d);
+  const byOffset = diesByOffset(program);
   const out: GlobalInfo[] = [];
   for (const g of program.globals.values()) {
     const t = scalarType(g.die, byOffset);
@@ -27,7 +39,7 @@ export function globalsOf(program: ProgramInfo): GlobalInfo[] {
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-function scalarType(die: Die, byOffset: Map<number, Die>): { type: ScalarType; name: string } | undefined {
+export function scalarType(die: Die, byOffset: Map<number, Die>): { type: ScalarType; name: string } | undefined {
   let d: Die | undefined = die;
   const quals: string[] = [];
   let name: string | undefined;
@@ -61,6 +73,8 @@ function readValue(bytes: Uint8Array, type: ScalarType): bigint {
 
 export interface SymbolScope {
   cpu: CpuApi;
+  /** Parameters and locals of the selected frame, searched before globals. */
+  locals?: GlobalInfo[];
   /** Registers of the selected frame (unwound), when not the innermost. */
   frameRegs?: (number | undefined)[];
   program?: ProgramInfo;
@@ -92,7 +106,7 @@ export function evalContext(s: SymbolScope): EvalContext {
       return undefined;
     },
     symbol(name): Value | undefined {
-      const g = s.globals.find((x) => x.name === name);
+      const g = s.locals?.find((x) => x.name === name) ?? s.globals.find((x) => x.name === name);
       if (g) {
         const bytes = s.read(g.address, g.size);
         if (!bytes) return { type: g.type, v: 0n, address: g.address };

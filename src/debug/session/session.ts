@@ -15,7 +15,7 @@ import { parseMemoryReference, memoryReference } from '../runtime/memory';
 import { disassemble } from '../runtime/disassembly';
 import { evaluate, formatValue, ExprError } from '../expr';
 import { Events, Requests, ExceptionFilters, type HypercallRecord, type DeviceTreeResponse } from '../protocol';
-import { type Container, registerVariable, globalVariable, recordVariables, bootVariables, callVariables } from './variables';
+import { type Container, registerVariable, globalVariable, localVariable, recordVariables, bootVariables, callVariables } from './variables';
 
 interface FrameRef { cpu: number; index: number; regs: (number | undefined)[] }
 
@@ -242,13 +242,13 @@ export class XenarmDebugSession extends DebugSession {
     this.withRuntime(response, (rt) => {
       let expr = args.name;
       const c = args.variablesReference ? this.vars.get(args.variablesReference) : undefined;
-      if (args.variablesReference && c?.kind !== 'globals') {
-        response.body = { dataId: null, description: `${args.name} is not in memory: only variables of the Globals scope can be watched` };
+      if (args.variablesReference && c?.kind !== 'globals' && c?.kind !== 'locals') {
+        response.body = { dataId: null, description: `${args.name} is not in memory: registers cannot be watched` };
         this.sendResponse(response);
         return;
       }
       if (args.asAddress) expr = `*(u32 *)(${args.name})`;
-      const r = rt.dataIdFor(expr, rt.focusCpu);
+      const r = rt.dataIdFor(expr, rt.focusCpu, c?.kind === 'locals' ? c.index : 0);
       if ('error' in r) response.body = { dataId: null, description: r.error };
       else {
         let dataId = r.dataId;
@@ -315,6 +315,8 @@ export class XenarmDebugSession extends DebugSession {
         if (hint) s.presentationHint = hint;
         scopes.push(s);
       };
+      const fnHere = rt.program?.functionAt(f.index === 0 ? (f.regs[15] ?? 0) : (f.regs[15] ?? 1) - 1);
+      if (fnHere?.die) mk('Locals', { kind: 'locals', cpu: f.cpu, index: f.index }, 'locals');
       if (f.index === 0) mk('Registers', { kind: 'registers', cpu: f.cpu, entries: () => coreRegisters(cpu), prefix: '$' }, 'registers');
       else mk('Registers', { kind: 'frameRegisters', cpu: f.cpu, regs: f.regs }, 'registers');
       if (rt.globals.length) mk('Globals', { kind: 'globals', cpu: f.cpu }, 'globals' as string);
@@ -345,6 +347,7 @@ export class XenarmDebugSession extends DebugSession {
         case 'fields': variables = c.fields().map((f) => ({ name: f.name, value: f.value, variablesReference: 0, presentationHint: { attributes: ['readOnly'] } })); break;
         case 'groups': variables = c.groups().map((g) => ({ name: g.name, value: '', variablesReference: child(g.container) })); break;
         case 'globals': variables = rt.globals.map((g) => globalVariable(g, rt, c.cpu)); break;
+        case 'locals': variables = rt.localsOf(c.cpu, c.index).map((l) => localVariable(l, rt)); break;
         case 'record': { const v = c.value(); variables = v ? recordVariables(v, child) : []; break; }
       }
       const start = args.start ?? 0;
@@ -358,20 +361,20 @@ export class XenarmDebugSession extends DebugSession {
       const c = this.vars.get(args.variablesReference);
       if (!c) throw new Error(`unknown variables reference ${args.variablesReference}`);
       const cpuIndex = 'cpu' in c ? c.cpu : rt.focusCpu;
-      const value = evaluate(args.value, rt.evalContext(cpuIndex)).v;
+      const value = evaluate(args.value, rt.evalContext(cpuIndex, undefined, c.kind === 'locals' ? c.index : 0)).v;
       if (c.kind === 'registers') {
         const e = c.entries().find((x) => x.name === args.name);
         if (!e) throw new Error(`no register ${args.name}`);
         if (!e.set) throw new Error(`${args.name} is read-only`);
         e.set(value);
         response.body = registerVariable(e, c.prefix, (x) => this.vars.create(x));
-      } else if (c.kind === 'globals') {
-        const g = rt.globals.find((x) => x.name === args.name);
+      } else if (c.kind === 'globals' || c.kind === 'locals') {
+        const g = c.kind === 'globals' ? rt.globals.find((x) => x.name === args.name) : rt.localsOf(c.cpu, c.index).find((x) => x.name === args.name && !x.unavailable);
         if (!g) throw new Error(`no global ${args.name}`);
         const bytes = new Uint8Array(g.size);
         for (let k = 0; k < g.size; k++) bytes[k] = Number((BigInt.asUintN(64, value) >> BigInt(8 * k)) & 0xffn);
         if (rt.memory.write(g.address, bytes) !== g.size) throw new Error(`${g.name} at 0x${g.address.toString(16)} is not writable memory`);
-        response.body = globalVariable(g, rt, cpuIndex);
+        response.body = c.kind === 'locals' ? localVariable(rt.localsOf(c.cpu, c.index).find((x) => x.name === args.name)!, rt) : globalVariable(g, rt, cpuIndex);
         this.sendEvent(new Event('memory', { memoryReference: memoryReference(g.address), offset: 0, count: g.size }));
       } else throw new Error(`${args.name} cannot be changed`);
       this.sendResponse(response);
@@ -385,7 +388,7 @@ export class XenarmDebugSession extends DebugSession {
       let expr = args.expression.trim();
       // Hovering a register name in assembly source shows the register.
       if (args.context === 'hover' && CORE_NAMES.includes(expr)) expr = '$' + expr;
-      const v = evaluate(expr, rt.evalContext(cpu, f && f.index > 0 ? f.regs : undefined));
+      const v = evaluate(expr, rt.evalContext(cpu, f && f.index > 0 ? f.regs : undefined, f?.index ?? 0));
       let result = formatValue(v);
       if (args.context === 'hover' && v.address !== undefined) result = `${result} at 0x${v.address.toString(16)}`;
       const ref = v.address !== undefined ? v.address : v.type.kind === 'pointer' ? Number(v.v) : undefined;

@@ -6,6 +6,7 @@ import { formatRegister, type RegisterEntry } from '../runtime/registers';
 import { memoryReference } from '../runtime/memory';
 import type { DebugRuntime } from '../runtime/runtime';
 import type { GlobalInfo } from '../runtime/symbols';
+import type { LocalInfo } from '../runtime/locals';
 import type { BootRecord, HypercallRecord } from '../protocol';
 
 export type Container =
@@ -14,6 +15,7 @@ export type Container =
   | { kind: 'fields'; fields: () => { name: string; value: string }[] }
   | { kind: 'groups'; groups: () => { name: string; container: Container }[] }
   | { kind: 'globals'; cpu: number }
+  | { kind: 'locals'; cpu: number; index: number }
   | { kind: 'record'; value: () => Record<string, unknown> | undefined };
 
 const hex = (n: number) => '0x' + (n >>> 0).toString(16).padStart(8, '0');
@@ -39,6 +41,20 @@ export function globalVariable(g: GlobalInfo, rt: DebugRuntime, cpu: number): De
   const bytes = rt.memory.readExact(g.address, g.size);
   if (!bytes) value = '<unreadable>';
   return { name: g.name, value, type: g.typeName, evaluateName: g.name, variablesReference: 0, memoryReference: memoryReference(g.address) };
+}
+
+/** A parameter or local variable: its value read from the frame, or why it cannot be shown. */
+export function localVariable(l: LocalInfo, rt: DebugRuntime): DebugProtocol.Variable {
+  const v: DebugProtocol.Variable = { name: l.name, value: '', type: l.typeName, evaluateName: l.name, variablesReference: 0 };
+  if (l.unavailable && !l.address) { v.value = `<${l.unavailable}>`; return v; }
+  v.memoryReference = memoryReference(l.address);
+  if (l.unavailable) { v.value = `{…} at 0x${l.address.toString(16)}`; return v; }
+  const bytes = rt.memory.readExact(l.address, l.size);
+  if (!bytes) { v.value = '<unreadable>'; return v; }
+  let x = 0n;
+  for (let k = bytes.length - 1; k >= 0; k--) x = (x << 8n) | BigInt(bytes[k]);
+  v.value = formatValue({ type: l.type, v: l.type.signed ? BigInt.asIntN(l.type.bits, x) : BigInt.asUintN(l.type.bits, x) });
+  return v;
 }
 
 /** A plain record (boot record, hypercall) flattened into variables; numbers shown in hex with a memory reference. */

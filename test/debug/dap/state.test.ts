@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { CROSS, dumpSection, requireTools } from '../../support/tools';
-import { client, guest, launchArgs, launchAndStop, line, nmAddress, registers, run, topFrame, GUEST_SOURCE } from './support';
+import { client, guest, launchArgs, launchAndStop, line, nmAddress, registers, run, stepAndWait, topFrame, GUEST_SOURCE } from './support';
 
 const source = { path: GUEST_SOURCE };
 
@@ -155,5 +155,40 @@ test('evaluate: registers, globals, memory, C arithmetic, hover; clear errors', 
     await assert.rejects(dc.evaluateRequest({ expression: '*(u32 *)0x10', context: 'repl', frameId: frame.id }), /cannot read 4 bytes at 0x10/);
   } finally {
     await dc.stop();
+  }
+});
+
+test('locals and parameters of each frame from DWARF, readable, writable and usable in expressions', async (t) => {
+  for (const isa of ['arm', 'thumb'] as const) {
+    const elf = await guest(t, isa);
+    if (!elf) return;
+    const dc = await client();
+    try {
+      // Second call of middle: outer's i = 1, middle's x = 1, leaf's x = 2.
+      await launchAndStop(dc, launchArgs(elf), () => dc.setBreakpointsRequest({ source, breakpoints: [{ line: line('leaf-body'), hitCondition: '2' }] }));
+      const st = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
+      const leaf = await scopeVars(dc, st[0].id, 'Locals');
+      assert.equal(leaf.get('x')!.value, '2 (0x2)');
+      assert.equal(leaf.get('x')!.type, 'u32');
+      const middle = await scopeVars(dc, st[1].id, 'Locals');
+      assert.equal(middle.get('x')!.value, '1 (0x1)');
+      assert.ok(middle.has('r'));
+      const outer = await scopeVars(dc, st[2].id, 'Locals');
+      assert.equal(outer.get('n')!.value, '3 (0x3)');
+      assert.equal(outer.get('i')!.value, '1 (0x1)', 'i of the for block that holds the call');
+      assert.equal(outer.get('sum')!.value, '8 (0x8)', 'sum after middle(0) = (0+1)*3+1 = 4, times 2');
+      // Expressions see the selected frame's variables.
+      assert.equal((await dc.evaluateRequest({ expression: 'n * 10 + i', context: 'watch', frameId: st[2].id })).body.result, '31 (0x1f)');
+      assert.equal((await dc.evaluateRequest({ expression: 'x', context: 'hover', frameId: st[0].id })).body.result.split(' at ')[0], '2 (0x2)');
+      // Writing leaf's x changes what the program computes: y = x * 3.
+      const ref = (await dc.scopesRequest({ frameId: st[0].id })).body.scopes.find((s) => s.name === 'Locals')!.variablesReference;
+      const w = await dc.setVariableRequest({ variablesReference: ref, name: 'x', value: '10' });
+      assert.equal(w.body.value, '10 (0xa)');
+      await stepAndWait(dc, dc.nextRequest({ threadId: 1 }));
+      const after = await scopeVars(dc, (await topFrame(dc)).id, 'Locals');
+      assert.equal(after.get('y')!.value, '30 (0x1e)');
+    } finally {
+      await dc.stop();
+    }
   }
 });
