@@ -9,4 +9,4 @@ arm-linux-gnueabihf-gcc -marm -march=armv7-a -mfpu=vfpv3-d16 -mfloat-abi=hard -O
   hello.c -o hello.elf
 arm-linux-gnueabihf-gcc -marm -march=armv7ve -mfloat-abi=soft -O1 -g -ffreestanding -nostdlib -static -fno-builtin \
   -fno-pic -fno-stack-protector -mno-unaligned-access -Wall -Wl,--build-id=none -N -Wl,--no-warn-rwx-segments \
-  -fdebug-prefix-map="$(pwd)"=sample/guest -T dom0.ld dom0-start.S dom0.c -o dom0.elf
+  -fdebug-prefix-map="$(pwd)"=. -T dom0.ld dom0-start.S dom0.c -o dom0.elf
