@@ -99,6 +99,11 @@ int main(void) {
   TRY_ABORT("vstr d +3", "add r0, %1, #3\n\tvstr d3, [r0]");
   TRY_ABORT("vldmia +2", "add r0, %1, #2\n\tvldmia r0, {s0-s1}");
   TRY_ABORT("vstmia d +4", "add r0, %1, #4\n\tvstmia r0, {d3}");
+  /* Fixed-point conversions whose immediate exceeds the size (UNPREDICTABLE): QEMU scales by 2^-fracbits. */
+  __asm__ volatile("vmov s0, %1\n\t.inst 0xeeba0a4a\n\tvmov %0, s0" : "=r"(v) : "r"(3) : "s0");
+  show("vcvt.f32.s16 s0, s0, #-4", v);
+  __asm__ volatile("vmov s0, %1\n\t.inst 0xeebe0a4a\n\tvmov %0, s0" : "=r"(v) : "r"(0x447a0000) : "s0");
+  show("vcvt.s16.f32 s0, s0, #-4", v);
   set_fpscr(1 << 16); vector_insns("fpscr.len=1");
   set_fpscr(1 << 20); vector_insns("fpscr.stride=1");
   set_fpscr(0);
