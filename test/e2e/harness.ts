@@ -110,15 +110,28 @@ export async function startVsCode(log: (s: string) => void): Promise<VsCode> {
   }
 }
 
-/** Runs a command from the palette by its title, as a user types it. */
-export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 10000 });
-  await input.fill(`>${title}`);
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  await row.waitFor({ state: 'visible', timeout: 15000 });
-  await page.keyboard.press('Enter');
+/**
+ * Runs a command from the palette by its title, as a user types it. Right after start-up the extension host
+ * may not have registered every command yet, so the palette is reopened until the command is listed.
+ */
+export async function runCommand(page: Page, title: string, timeoutMs = 60000): Promise<void> {
+  const t0 = Date.now();
+  for (;;) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 10000 });
+    await input.fill(`>${title}`);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    try {
+      await row.waitFor({ state: 'visible', timeout: 4000 });
+      await row.click();
+      return;
+    } catch (e) {
+      await page.keyboard.press('Escape');
+      if (Date.now() - t0 > timeoutMs) throw e;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
 }
 
 /** Opens a workspace file by clicking through the Explorer, as a user does (`dts/board.dts`). */
