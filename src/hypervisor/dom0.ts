@@ -144,7 +144,7 @@ export class Dom0 {
     const v0 = vcpus[0];
     v0.reset(kernel.entry);
     v0.setCpsr((BOOT_CPSR & ~0x20) | (kernel.entry & 1 ? 0x20 : 0));
-    v0.cp15.sctlr = BOOT_SCTLR;
+    v0.cp15.write(1, 0, 0, 0, BOOT_SCTLR, true);
     const r1 = protocol === 'atags' ? (o.machineId ?? VEXPRESS_MACHINE_ID) >>> 0 : DT_MACHINE_ID;
     v0.setReg(0, 0);
     v0.setReg(1, r1);

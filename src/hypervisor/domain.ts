@@ -124,7 +124,12 @@ export class Domain implements EventHost, PsciHost {
     v.reset(entry);
     v.setCpsr((BOOT_CPSR & ~0x20) | (entry & 1 ? 0x20 : 0));
     v.setReg(0, context);
-    v.cp15.sctlr = BOOT_SCTLR;
+    // As Xen's arch_set_info_guest with a fresh context: SCTLR, TTBR0/1 and TTBCR at their boot values,
+    // written through MCR so the vCPU's translation caches see the MMU go off.
+    v.cp15.write(1, 0, 0, 0, BOOT_SCTLR, true);
+    v.cp15.write(2, 0, 0, 0, 0, true);
+    v.cp15.write(2, 0, 0, 1, 0, true);
+    v.cp15.write(2, 0, 0, 2, 0, true);
     v.online = true;
     this.onEvent({ kind: 'vcpu', vcpu, online: true, entry, icount: v.icount });
   }
