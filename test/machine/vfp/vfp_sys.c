@@ -85,6 +85,9 @@ int main(void) {
   TRY("vmsr mvfr1", "mov r0, #0\n\t.inst 0xeee60a10");
   TRY("vmrs fpinst", ".inst 0xeef90a10");
   TRY("vmrs apsr_nzcv, fpexc", ".inst 0xeef8fa10");
+  TRY("vmsr fpscr, pc", ".inst 0xeee1fa10");
+  show("fpscr after vmsr fpscr, pc", fpscr());
+  set_fpscr(0);
   TRY("vmov.s8 scalar (simd)", ".inst 0xee500b30");
   TRY("vdup (simd)", ".inst 0xee800b10");
   TRY("vcvtb.f64.f16 (v8)", ".inst 0xeeb20b40");

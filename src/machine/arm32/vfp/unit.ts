@@ -75,7 +75,7 @@ export class Vfpv4Unit implements VfpUnit {
       else this.host.setReg(rt, v >>> 0);
       return;
     }
-    if (rt === 15) throw UndefinedInstruction.instance;
+    // Rt = 15 is UNPREDICTABLE; QEMU writes the PC value, and so does this.
     const v = this.host.getReg(rt);
     if (reg === 1) this.fpscr = (v & FPSCR_WRITABLE) >>> 0;
     else if (reg === 8) this.fpexc = (v & FPEXC_EN) >>> 0;
