@@ -93,6 +93,13 @@ int main(void) {
   TRY("vcvtb.f64.f16 (v8)", ".inst 0xeeb20b40");
   TRY("vrintr (v8)", ".inst 0xeeb60a40");
   TRY("vmov two singles s31", ".inst 0xec510a3f");
+  TRY("vcmp #0 with M set", ".inst 0xeeb50a60");
+  TRY("vcmp #0 with Vm set", ".inst 0xeeb50a41");
+  TRY("vmov imm with bit 5 set", ".inst 0xeeb70a20");
+  TRY("vmov imm with bit 7 set", ".inst 0xeeb70a80");
+  TRY("vmov s0, r0 with bit 5 set", ".inst 0xee000a30");
+  TRY("vmov.32 d0[0], r0 with bit 0 set", ".inst 0xee000b11");
+  TRY("vmov r0, r1, d0 with bit 6 set", ".inst 0xec510b50");
   TRY("vldm empty", "mov r0, sp\n\t.inst 0xec900a00");
   TRY("vldm past d31", "mov r0, sp\n\t.inst 0xecd0fb04");
   /* Alignment: VLDR/VSTR/VLDM/VSTM need word alignment whatever SCTLR.A says; doublewords need only words. */
