@@ -15,6 +15,8 @@ export interface DtbWriteOptions {
   padding?: number;
   /** -a: align the total size (a power of two). */
   align?: number;
+  /** An existing strings block to start from (libfdt keeps a blob's strings and appends new ones). */
+  strings?: string;
   /** Called with dtc's warning when -S is smaller than the blob. */
   warn?: (message: string) => void;
 }
@@ -87,7 +89,7 @@ class Buf {
 
 /** dtc's stringtable_insert: the first offset where `name` followed by NUL already occurs, else appended. */
 class StringTable {
-  text = '';
+  constructor(public text = '') {}
   private cache = new Map<string, number>();
   insert(name: string): number {
     const hit = this.cache.get(name);
@@ -146,7 +148,7 @@ export function writeDtb(tree: DeviceTree, opts: DtbWriteOptions = {}): Uint8Arr
   const vi = VERSIONS[version];
   if (!vi) throw new DtbWriteError(`Unknown device tree blob version ${version}`);
   const dt = new Buf();
-  const strs = new StringTable();
+  const strs = new StringTable(opts.strings ?? '');
   // The root's full path is "/" (join_path("", "")).
   flatten(tree.root, '/', dt, strs, vi.flags);
   dt.u32(FDT_END);

@@ -282,7 +282,8 @@ export class Lexer {
         const pos = this.take(f, bestLen);
         const fn = unescapeString(t.slice(m.fnStart, m.fnEnd));
         if (fn.bytes.includes('\0')) this.error('nul in line number directive', pos);
-        f.name = fn.bytes;
+        // A C string: the name ends at the first NUL.
+        f.name = fn.bytes.split('\0')[0]!;
         f.line = m.line - 1;
         return undefined;
       }
