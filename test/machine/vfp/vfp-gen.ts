@@ -97,7 +97,10 @@ export function generate(seed: number, isa: Isa, count: number): Program {
         const op = pick(OPS3);
         // Accumulating forms read the destination: load it too.
         const d = /vml|vnml|vf/.test(op) ? src() : dst();
-        insn = `${op}.${T} ${d}, ${src()}, ${src()}`;
+        // Sometimes conditional on the flags of a compare (an IT block in Thumb, added by the assembler).
+        let cond = '';
+        if (chance(0.15)) { text.push(`vcmp.${T} ${src()}, ${src()}`, 'vmrs APSR_nzcv, fpscr'); cond = pick(['eq', 'ne', 'gt', 'ge', 'lt', 'le', 'vs', 'vc', 'hi', 'ls', 'mi', 'pl']); }
+        insn = `${op}${cond}.${T} ${d}, ${src()}, ${src()}`;
         break;
       }
       case 4: insn = `${pick(['vabs', 'vneg', 'vsqrt', 'vsqrt', 'vmov'])}.${T} ${dst()}, ${src()}`; break;
