@@ -28,6 +28,8 @@ export interface LaunchConfig {
   stopOnEntry: boolean;
   /** 0 = unlimited. */
   maxInstructions: number;
+  /** Directory relative paths are resolved against (the launch's cwd, else the adapter's). */
+  cwd: string;
 }
 
 export class LaunchConfigError extends Error {}
@@ -92,6 +94,7 @@ export function parseLaunchConfig(raw: Record<string, unknown>): LaunchConfig {
     semihosting: boolean('semihosting', raw.semihosting, protocol === 'baremetal'),
     stopOnEntry: boolean('stopOnEntry', raw.stopOnEntry, false),
     maxInstructions: integer('maxInstructions', raw.maxInstructions, 0, 0, Number.MAX_SAFE_INTEGER),
+    cwd,
   };
   if (raw.bootargs !== undefined) {
     if (typeof raw.bootargs !== 'string') throw new LaunchConfigError('launch attribute "bootargs" must be a string');

@@ -706,6 +706,12 @@ export class DebugRuntime extends EventEmitter {
       tables: this.frameTables,
       readU32: (a) => this.memory.readU32(a),
       functionStart: (a) => this.program?.functionAt(a)?.low,
+      isCode: (a) => {
+        const p = this.program;
+        if (p) return !!(p.functionAt(a) || p.symbolAt(a)?.type === 2 || p.locate(a));
+        // Without symbols: any mapped RAM address.
+        return this.memory.readExact(a, 2) !== undefined && a !== 0;
+      },
     }, max);
   }
 

@@ -18,6 +18,8 @@ export interface UnwindSources {
   readU32(address: number): number | undefined;
   /** Start of the function holding an address (for the link-register heuristic). */
   functionStart(address: number): number | undefined;
+  /** Is this a plausible code address (inside a known function, symbol or line-table range)? */
+  isCode(address: number): boolean;
 }
 
 function row(tables: FrameTable[], pc: number) {
@@ -75,29 +77,24 @@ function unwindCfi(f: UnwoundFrame, r: ReturnType<typeof row>, src: UnwindSource
 }
 
 function fallback(f: UnwoundFrame, inner: boolean, src: UnwindSources): UnwoundFrame | undefined {
-  const fp = f.regs[11];
-  // Innermost frame in a function that has not saved lr yet (its first instructions): return to lr.
-  if (inner) {
-    const start = src.functionStart(f.pc);
-    if (start !== undefined && f.pc - start < 8 && f.regs[14] !== undefined) {
-      const regs = f.regs.slice();
-      regs[15] = f.regs[14];
-      return { pc: f.regs[14]!, regs, how: 'lr' };
-    }
-  }
-  // GCC's ARM frame: fp points at the saved lr, with the caller's fp just below it.
-  if (fp !== undefined && fp !== 0 && (fp & 3) === 0) {
-    const lr = src.readU32(fp), savedFp = src.readU32((fp - 4) >>> 0);
-    if (lr !== undefined && savedFp !== undefined) {
-      const regs = f.regs.slice();
-      regs[11] = savedFp; regs[13] = (fp + 4) >>> 0; regs[15] = lr; regs[14] = undefined;
-      return { pc: lr, regs, how: 'fp' };
-    }
-  }
-  if (inner && f.regs[14] !== undefined) {
+  const fp = f.regs[11], lr = f.regs[14];
+  // Innermost frame without CFI (assembly, or code built without it): a leaf routine returns to lr.
+  // This is right at a function's first instructions and for leaf assembly, which is where a
+  // debugger usually stops without CFI; lr must point at code.
+  if (inner && lr !== undefined && src.isCode((lr & ~1) >>> 0)) {
     const regs = f.regs.slice();
-    regs[15] = f.regs[14];
-    return { pc: f.regs[14]!, regs, how: 'lr' };
+    regs[15] = lr;
+    return { pc: lr, regs, how: 'lr' };
   }
+  // GCC's ARM frame (APCS): fp points at the saved lr, with the caller's fp just below it.
+  if (fp !== undefined && fp !== 0 && (fp & 3) === 0) {
+    const savedLr = src.readU32(fp), savedFp = src.readU32((fp - 4) >>> 0);
+    if (savedLr !== undefined && savedFp !== undefined && src.isCode((savedLr & ~1) >>> 0)) {
+      const regs = f.regs.slice();
+      regs[11] = savedFp; regs[13] = (fp + 4) >>> 0; regs[15] = savedLr; regs[14] = undefined;
+      return { pc: savedLr, regs, how: 'fp' };
+    }
+  }
+  void src.functionStart;
   return undefined;
 }

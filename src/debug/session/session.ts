@@ -6,7 +6,8 @@ import {
   Thread, StackFrame, Scope, Source, Handles, InvalidatedEvent,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { basename } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { parseLaunchConfig, LaunchConfigError } from '../launch-config';
 import { DebugRuntime, type StopInfo } from '../runtime/runtime';
 import { createTarget } from '../runtime/targets';
@@ -189,8 +190,57 @@ export class XenarmDebugSession extends DebugSession {
 
   // ---- breakpoints -------------------------------------------------------------------------------
 
+  private labels: { address: number; name: string }[] | undefined;
+
+  /** The nearest ELF label at or before an address (assembly routines often have no symbol type), as gdb names such frames. */
+  private nearestLabel(pc: number): string | undefined {
+    const p = this.runtime?.program;
+    if (!p) return undefined;
+    this.labels ??= p.elf.symbols()
+      .filter((x) => x.name && !x.name.startsWith('$') && x.shndx !== 0 && x.type <= 2 && !x.name.startsWith('.L'))
+      .map((x) => ({ address: (x.value & ~1) >>> 0, name: x.name }))
+      .sort((a, b) => a.address - b.address);
+    let best: string | undefined;
+    for (const l of this.labels) { if (l.address > pc) break; best = l.name; }
+    return best;
+  }
+
+  private readonly resolved = new Map<string, string>();
+
+  /**
+   * The file a DWARF path names on this machine. Relative paths (builds with -fdebug-prefix-map, or
+   * without an absolute DW_AT_comp_dir) are tried against the symbol file's directory and its parents,
+   * the kernel's directory and the launch's cwd; the first that exists wins, else the path as given.
+   */
+  private resolvePath(path: string): string {
+    let r = this.resolved.get(path);
+    if (r !== undefined) return r;
+    r = path;
+    if (!isAbsolute(path) || !existsSync(path)) {
+      const cfg = this.runtime?.config;
+      const bases: string[] = [];
+      for (const f of [cfg?.symbols, cfg?.kernel]) {
+        if (!f) continue;
+        for (let d = dirname(f), k = 0; k < 4; k++, d = dirname(d)) bases.push(d);
+      }
+      bases.push(cfg?.cwd ?? process.cwd());
+      const rel = isAbsolute(path) ? path.replace(/^\/+/, '') : path;
+      const parts = rel.split('/');
+      outer: for (let drop = 0; drop < parts.length; drop++) {
+        const tail = parts.slice(drop).join('/');
+        for (const b of bases) {
+          const c = join(b, tail);
+          if (existsSync(c)) { r = c; break outer; }
+        }
+      }
+    }
+    this.resolved.set(path, r);
+    return r;
+  }
+
   private source(path: string): Source {
-    return new Source(basename(path), this.convertDebuggerPathToClient(path));
+    const local = this.resolvePath(path);
+    return new Source(basename(local), this.convertDebuggerPathToClient(local));
   }
 
   private bpOut(b: { id: number; verified: boolean; message?: string; path?: string; line?: number; addresses: number[] }): DebugProtocol.Breakpoint {
@@ -291,7 +341,7 @@ export class XenarmDebugSession extends DebugSession {
           const index = start + k;
           const id = this.frames.create({ cpu, index, regs: f.regs });
           const fn = p?.functionAt(f.pc);
-          const name = fn?.name ?? p?.symbolAt(f.pc)?.name ?? `0x${f.pc.toString(16).padStart(8, '0')}`;
+          const name = fn?.name ?? p?.symbolAt(f.pc)?.name ?? this.nearestLabel(f.pc) ?? `0x${f.pc.toString(16).padStart(8, '0')}`;
           // Outer frames: show the call, whose address is just before the return address.
           const loc = p?.locate(index === 0 ? f.pc : f.pc - 1);
           const sf = new StackFrame(id, name, loc ? this.source(loc.path) : undefined, loc?.line ?? 0, loc?.column || 1) as DebugProtocol.StackFrame;

@@ -6,7 +6,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { CROSS, requireTools } from '../../support/tools';
@@ -58,6 +58,13 @@ test('hypercall filter: stops before console_io with decoded arguments and the t
       const dis = run(CROSS.objdump, ['-d', DOM0]);
       const at = new RegExp(`^\\s*${pc.replace(/^0x0*/, '')}:\\s+[0-9a-f]+\\s+(.*)$`, 'm').exec(dis);
       assert.match(at?.[1] ?? '', /^hvc\t3745\t@ 0xea1$/);
+    }
+    // DWARF paths in this ELF are relative (sample/guest/…, -fdebug-prefix-map): frames point at the real files.
+    const frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames.filter((f) => f.source);
+    assert.ok(frames.length >= 2);
+    for (const f of frames) {
+      assert.ok(f.source!.path!.startsWith(join(ROOT, 'sample', 'guest') + '/'), f.source!.path);
+      assert.ok(existsSync(f.source!.path!), f.source!.path);
     }
     // The Hypercall scope lists the decoded call.
     const frame = await topFrame(dc);
