@@ -125,18 +125,28 @@ test('the debug session from launch.json: PV console output and input, generated
     assert.ok(text.includes(r2.replace(/^0x/, '0x').padStart(10, '0')) || text.includes(`0x${r2.slice(2).padStart(8, '0')}`), `${r2} in\n${text}`);
   });
   await step(v, '7-hypercall-breakpoint', async () => {
+    // Tick the adapter's "Hypercalls" exception filter in the BREAKPOINTS view, then make the guest call one.
+    const filter = page.locator('.debug-breakpoints .monaco-list-row', { hasText: /^Hypercalls/ }).first();
+    await filter.waitFor({ state: 'visible', timeout: 10000 });
+    await filter.locator('input[type=checkbox]').check();
     await runCommand(page, 'xenarm: Open Guest PV Console');
-    await runCommand(page, 'Debug: Add Function Breakpoint');
-    const input = page.locator('.debug-breakpoints input, .breakpoint-widget input, .monaco-inputbox input').last();
-    await input.waitFor({ state: 'visible', timeout: 10000 });
-    await input.fill('hypercall:console_io');
-    await page.keyboard.press('Enter');
     await page.locator('.xterm').first().click();
     await page.keyboard.type('x', { delay: 20 });
-    const text = await waitFor('the stop on the hypercall breakpoint', async () => {
-      const s = await page.locator('.debug-call-stack, .pane', { hasText: /paused/i }).first().innerText();
-      return /paused/i.test(s) && s;
+    const text = await waitFor('the stop on the hypercall, with its description', async () => {
+      const s = await page.locator('.debug-call-stack, .debug-view-content, .pane-body').allInnerTexts();
+      const all = s.join('\n');
+      return /paused on/i.test((await page.locator('.pane-header', { hasText: 'Call Stack' }).allInnerTexts()).join(' ')) && all;
     }, 30000);
-    assert.match(text, /console_io|hypercall|function breakpoint/i);
+    const header = (await page.locator('.pane-header', { hasText: 'Call Stack' }).allInnerTexts()).join(' ');
+    assert.match(`${header}\n${text}`, /Paused on hypercall console_io/i);
+  });
+  await step(v, '8-hypercall-view', async () => {
+    const header = page.locator('.pane-header', { hasText: /^Hypercalls/i }).first();
+    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+    const text = await waitFor('the live hypercall list with counts', async () => {
+      const s = await page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^Hypercalls/i }) }).first().innerText();
+      return /Counts \(\d+ calls\)/.test(s) && /console_io/.test(s) && s;
+    }, 30000);
+    assert.match(text, /#\d+ console_io/);
   });
 });
