@@ -1,6 +1,6 @@
 // dtc's addressing checks: #address-cells/#size-cells bookkeeping, reg/ranges/dma-ranges formats,
 // unit addresses against reg, default and unnecessary cell counts, duplicate unit addresses.
-import { getProperty, nodePath, type Node } from '../model';
+import { dtcHasChildren, getProperty, nodePath, type Node } from '../model';
 import type { CheckContext, CheckDescriptor } from './framework';
 import {
   addrCellsRaw, busMap, cstr, liveChildren, nodeAddrCells, nodeSizeCells, propvalCell, sizeCellsRaw, unitName,
@@ -41,7 +41,7 @@ function nodeIsDisabled(node: Node): boolean {
 
 function uniqueUnitAddress(ctx: CheckContext, node: Node, disableCheck: boolean): void {
   if (addrCellsRaw(ctx, node) < 0 || sizeCellsRaw(ctx, node) < 0) return;
-  if (node.children.length === 0) return;
+  if (!dtcHasChildren(node)) return;
   const kids = liveChildren(node);
   for (const a of kids) {
     const addrA = unitName(a);
@@ -126,7 +126,7 @@ export const addressingChecks: CheckDescriptor[] = [
     name: 'avoid_unnecessary_addr_size', warn: true, error: false, prereqs: ['avoid_default_addr_size'],
     fn: (ctx, node) => {
       if (!node.parent || addrCellsRaw(ctx, node) < 0 || sizeCellsRaw(ctx, node) < 0) return;
-      if (getProperty(node, 'ranges') || node.children.length === 0) return;
+      if (getProperty(node, 'ranges') || !dtcHasChildren(node)) return;
       if (!liveChildren(node).some((c) => getProperty(c, 'reg'))) {
         ctx.fail(node, 'unnecessary #address-cells/#size-cells without "ranges" or child "reg" property');
       }

@@ -1,6 +1,6 @@
 // dtc's bus checks: PCI bridges and device addresses, simple-bus, I2C and SPI buses. A bridge check
 // marks the node's bus (dtc's node->bus); the matching reg check then validates its children.
-import { getProperty, nodePath, type Node } from '../model';
+import { dtcHasChildren, getProperty, nodePath, type Node } from '../model';
 import type { CheckContext, CheckDescriptor } from './framework';
 import {
   baseNameLength, busMap, cellAt, cstr, hex, isCompatible, liveChildren, liveProperties, nodeAddrCells, nodeSizeCells, strprefixeq, unitName,
@@ -95,7 +95,7 @@ function i2cBusBridge(ctx: CheckContext, node: Node): void {
     for (const child of liveChildren(node)) if (strprefixeq(child.name, n, 'i2c-bus')) return;
     buses.set(node, 'i2c-bus');
   } else return;
-  if (node.children.length === 0) return;
+  if (!dtcHasChildren(node)) return;
   if (nodeAddrCells(ctx, node) !== 1) ctx.fail(node, 'incorrect #address-cells for I2C bus');
   if (nodeSizeCells(ctx, node) !== 0) ctx.fail(node, 'incorrect #size-cells for I2C bus');
 }
@@ -136,7 +136,7 @@ function spiBusBridge(ctx: CheckContext, node: Node): void {
     }
     if (buses.get(node) === 'spi-bus' && getProperty(node, 'reg')) ctx.fail(node, "node name for SPI buses should be 'spi'");
   }
-  if (buses.get(node) !== 'spi-bus' || node.children.length === 0) return;
+  if (buses.get(node) !== 'spi-bus' || !dtcHasChildren(node)) return;
   if (getProperty(node, 'spi-slave')) spiAddrCells = 0;
   if (nodeAddrCells(ctx, node) !== spiAddrCells) ctx.fail(node, 'incorrect #address-cells for SPI bus');
   if (nodeSizeCells(ctx, node) !== 0) ctx.fail(node, 'incorrect #size-cells for SPI bus');

@@ -70,7 +70,7 @@ export const graphChecks: CheckDescriptor[] = [
         cnt++;
       }
       if (cnt === 1 && addrCellsRaw(ctx, node) !== -1) {
-        ctx.fail(node, `graph node has single child node '${node.children[0].name}', #address-cells/#size-cells are not necessary`);
+        ctx.fail(node, `graph node has single child node '${node.children[0]?.name ?? ''}', #address-cells/#size-cells are not necessary`);
       }
     },
   },
