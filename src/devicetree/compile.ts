@@ -34,6 +34,8 @@ export interface PipelineOptions {
   force?: boolean;
   /** Run the built-in C preprocessor first: always, never, or when the source has #include/#define/#if lines. */
   preprocess?: boolean | 'auto';
+  /** Keep parsing after a syntax error (editors); dtc stops at the first. */
+  recover?: boolean;
   /** -D for the preprocessor (`__DTS__` is always defined). */
   defines?: Record<string, string>;
 }
@@ -111,6 +113,7 @@ export function compileBinary(text: string, opts: PipelineOptions): PipelineResu
   }
   const lx = new Lexer(text, opts.file, host);
   const parser = new Parser(lx, { readBinary: (name, dir) => openOnPath(name, dir, includeDirs, opts.readFile)?.bytes });
+  parser.recover = opts.recover ?? false;
   const parsed = parser.parse();
   const diagnostics: Diagnostic[] = [...preDiagnostics, ...parsed.messages.map((m) => {
     const d: Diagnostic = { severity: 'error', message: m.message, prefix: m.prefix };

@@ -61,8 +61,9 @@ export function compileDts(source: string, opts: CompileOptions): CompileResult 
       symbols: opts.symbols ?? false,
       checkSwitches: opts.checks ?? [],
       preprocess: opts.preprocess ?? 'auto',
-      // Editors want the tree even when error-level checks failed (dtc -f).
+      // Editors want the tree even when error-level checks failed (dtc -f), and every syntax error.
       force: true,
+      recover: true,
       defines: opts.defines ?? {},
     });
     // dtc's closing "output forced" line says nothing an editor needs.

@@ -29,6 +29,8 @@ export interface ParserHost {
 }
 
 class SyntaxAbort extends Error {}
+/** Nesting beyond the parser's stack: never recovered from. */
+class DepthAbort extends SyntaxAbort {}
 
 const M64 = (1n << 64n) - 1n;
 
@@ -64,6 +66,13 @@ export class Parser {
   private treeError = false;
   private orphanCount = 0;
   private plugin = false;
+
+  /**
+   * Recovery (for editors): after a syntax error, skip to the end of the property or node and go on,
+   * so later errors are reported too and a partial tree is returned. dtc stops at the first.
+   */
+  recover = false;
+  private recovered = false;
 
   constructor(private readonly lx: Lexer, private readonly host: ParserHost) {
     this.tok = undefined as unknown as Token;
@@ -110,6 +119,7 @@ export class Parser {
     try {
       this.tok = this.lx.next();
       const tree = this.sourcefile();
+      if (this.recovered) return { messages: this.messages, fatal: 'Unable to parse input tree', tree };
       if (this.treeError || this.messages.some((m) => m.prefix === 'Lexical error')) {
         return { messages: this.messages, fatal: 'Syntax error parsing input tree', tree };
       }
@@ -270,7 +280,7 @@ export class Parser {
   private enter(): void {
     if (++this.depth > 1000) {
       this.messages.push({ prefix: 'Error', message: 'memory exhausted', pos: this.tok.pos });
-      throw new SyntaxAbort();
+      throw new DepthAbort();
     }
   }
 
@@ -300,9 +310,32 @@ export class Parser {
         const t2 = this.peekN(k + 1);
         if (t2.kind === 'CHAR' && (t2.text === '=' || t2.text === ';')) isProp = true;
         else isNode = true;
-      } else if (k > 0) {
+      } else if (k > 0 || (this.recover && !this.isChar('}') && !this.is('EOF'))) {
         while (this.is('LABEL')) this.advance();
-        this.syntaxError();
+        if (!this.recover) this.syntaxError();
+        this.messages.push({ prefix: 'Error', message: 'syntax error', pos: this.tok.pos });
+        this.recovered = true;
+        this.skipItem();
+        continue;
+      }
+      if (this.recover && (isProp || isNode)) {
+        const save = this.messages.length;
+        try {
+          if (isProp) {
+            const p = this.propdef();
+            if (children.length) {
+              this.messages.push({ prefix: 'Error', message: 'Properties must precede subnodes', pos: p.pos ?? this.prev!.pos });
+              this.recovered = true;
+            }
+            props.push(p);
+          } else children.push(this.subnode());
+        } catch (e) {
+          if (!(e instanceof SyntaxAbort) || e instanceof DepthAbort) throw e;
+          void save;
+          this.recovered = true;
+          this.skipItem();
+        }
+        continue;
       }
       if (isProp) {
         const first = this.tok;
@@ -377,6 +410,23 @@ export class Parser {
     const d = this.propdata();
     const semi = this.expectChar(';');
     return newProperty(name.text, d.toData(), span(name.pos, semi.pos));
+  }
+
+  /** Error recovery: skip to just after the `;` ending this item, or to the `}` closing the node. */
+  private skipItem(): void {
+    let depth = 0;
+    for (;;) {
+      if (this.is('EOF')) return;
+      if (this.isChar('{')) depth++;
+      else if (this.isChar('}')) {
+        if (depth === 0) return;
+        depth--;
+      } else if (this.isChar(';') && depth === 0) {
+        this.advance();
+        return;
+      }
+      this.advance();
+    }
   }
 
   /** Token k ahead of the current one (0 = current). */
