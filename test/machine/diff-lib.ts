@@ -109,11 +109,11 @@ export function firstDifference(ref: string, got: string): string | null {
  * process, killed after `killMs`: a core that loops forever inside one run() call (an exception loop
  * that retires nothing) fails the test instead of hanging the suite.
  */
-export function runXenarmCli(elf: string, opts: { maxInstructions?: number; killMs?: number } = {}): GuestRun {
+export function runXenarmCli(elf: string, opts: { maxInstructions?: number; killMs?: number; env?: Record<string, string> } = {}): GuestRun {
   const killMs = opts.killMs ?? 120_000;
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), 'run', '--machine', 'virt', '--semihosting',
     '--memory', String(GUEST_RAM_MIB), '--stats', '--timeout', String(Math.max(1, Math.floor(killMs / 1000) - 10)),
-    '--max-instructions', String(opts.maxInstructions ?? 200_000_000), elf], { encoding: 'utf8', timeout: killMs, maxBuffer: 256 << 20 });
+    '--max-instructions', String(opts.maxInstructions ?? 200_000_000), elf], { encoding: 'utf8', timeout: killMs, maxBuffer: 256 << 20, env: opts.env ? { ...process.env, ...opts.env } : process.env });
   const m = /xenarm: (\d+) instructions/.exec(r.stderr ?? '');
   const diag = (r.stderr ?? '').replace(/^xenarm: \d+ instructions\n/m, '').trim();
   const problem = r.error ? (r.signal ? `xenarm did not return within ${killMs / 1000} s (killed: the core loops inside run())` : `xenarm: ${r.error.message}`)

@@ -11,6 +11,7 @@ import { createMemorySystem } from './memory-system';
 import { semihostingCall } from './semihosting';
 import { K, mk, type D } from './decoded';
 import { decodeT32, isT32Wide } from './thumb';
+import { translateA32 } from './a32-jit';
 import { Vfpv4Unit } from './vfp/unit';
 
 /** Register bank index of a mode: r13/r14 (and r8–r12 for FIQ) are banked per index. */
@@ -339,9 +340,10 @@ export class Arm32Cpu implements CpuApi {
       this.pages.delete(page);
       this.thumbPages.delete(page);
       if (page === this.fetchPpage) this.fetchGen = -1;
+      this.att = true; // the block running may have just rewritten itself
       prev?.(page);
     };
-    this.mem.onWatch = () => { this.watchHit = true; };
+    this.mem.onWatch = () => { this.watchHit = true; this.att = true; };
     this.reset(0);
   }
 
@@ -409,11 +411,11 @@ export class Arm32Cpu implements CpuApi {
 
   // ---- control -------------------------------------------------------------------------------
 
-  setIrqLine(level: boolean): void { this.irqLine = level; }
-  setFiqLine(level: boolean): void { this.fiqLine = level; }
+  setIrqLine(level: boolean): void { this.irqLine = level; if (level) this.att = true; }
+  setFiqLine(level: boolean): void { this.fiqLine = level; if (level) this.att = true; }
   signalEvent(): void { this.eventReg = true; }
   get idle(): boolean { return this.waiting !== 0 && !this.wakeable(); }
-  requestStop(): void { this.stopRequested = true; }
+  requestStop(): void { this.stopRequested = true; this.att = true; }
   addBreakpoint(va: number): void { this.breakpoints.add(va >>> 0); }
   removeBreakpoint(va: number): void { this.breakpoints.delete(va >>> 0); }
 
@@ -440,6 +442,18 @@ export class Arm32Cpu implements CpuApi {
 
   // ---- the run loop ----------------------------------------------------------------------------
 
+  /**
+   * Set when something needs the run loop between instructions: an interrupt line rose, a stop was
+   * requested, a watchpoint hit, code was written. Translated blocks check it after each memory access.
+   */
+  att = false;
+  /** Block translation on/off (XENARM_NO_JIT=1 turns it off, to compare against pure interpretation). */
+  jit = typeof process === 'undefined' || !process.env?.XENARM_NO_JIT;
+  /** Blocks translated so far (for tests and benchmarks). */
+  translations = 0;
+  /** Executions of a block start before it is translated (cold code stays interpreted). */
+  private static readonly HOT = Number((typeof process !== 'undefined' && process.env?.XENARM_JIT_HOT) || 8);
+
   run(budget: number): StopReason {
     this.stopRequested = false;
     let done = 0;
@@ -459,6 +473,36 @@ export class Arm32Cpu implements CpuApi {
       }
       this.skipBreakpoint = -1;
       this.cur = pc;
+      if (this.thumb === 0 && this.jit && !this.singleStep && this.breakpoints.size === 0) {
+        // Translated blocks: a block runs whole when the budget covers it.
+        let d: D | null = null;
+        try { d = this.fetch(pc); } catch { d = null; } // a failing fetch is left to the interpreter below
+        if (d !== null) {
+          if (d.blk === null || d.blkPc !== pc) {
+            if (++d.hot >= Arm32Cpu.HOT) this.translate(d, pc);
+          }
+          const blk = d.blkPc === pc ? d.blk : null;
+          if (blk !== null && d.blkLen <= budget - done) {
+            this.att = false;
+            let ran: number;
+            try {
+              ran = blk(this, r, this.mem, this.mode === Mode.USR);
+            } catch (e) {
+              ran = ((this.cur - pc) >>> 2) + 1;
+              this.icount += ran; done += ran;
+              if (!this.handleFault(e)) throw e;
+              if (this.exceptionStopped) { this.exceptionStopped = false; return StopReason.Exception; }
+              const why = this.afterInstruction();
+              if (why >= 0) return why as StopReason;
+              continue;
+            }
+            this.icount += ran; done += ran;
+            const why = this.afterInstruction();
+            if (why >= 0) return why as StopReason;
+            continue;
+          }
+        }
+      }
       try {
         if (this.thumb) {
           const d = this.fetchThumb(pc);
@@ -492,17 +536,44 @@ export class Arm32Cpu implements CpuApi {
       // QEMU's instruction trace); interrupt entry does not.
       this.icount++;
       done++;
-      // Interrupts pending after this instruction are taken now, so that a step ends at the vector.
-      if ((this.fiqLine && !(this.psrMisc & 0x40)) || (this.irqLine && !(this.psrMisc & 0x80))) {
-        if (this.enterException(this.fiqLine && !(this.psrMisc & 0x40) ? ExceptionKind.Fiq : ExceptionKind.Irq)) return StopReason.Exception;
-      }
-      if (this.trapStop) { this.trapStop = false; return StopReason.Requested; }
-      if (this.watchHit) { this.watchHit = false; return StopReason.Watchpoint; }
-      if (this.halted) return StopReason.Halted;
-      if (this.exceptionStopped) { this.exceptionStopped = false; return StopReason.Exception; }
-      if (this.singleStep) { this.prefetchCheck(); return StopReason.Step; }
+      const why = this.afterInstruction();
+      if (why >= 0) return why as StopReason;
     }
     return StopReason.Budget;
+  }
+
+  /** What the run loop does at an instruction boundary after retiring: -1 to go on, else why to stop. */
+  private afterInstruction(): StopReason | -1 {
+    // Interrupts pending after this instruction are taken now, so that a step ends at the vector.
+    if ((this.fiqLine && !(this.psrMisc & 0x40)) || (this.irqLine && !(this.psrMisc & 0x80))) {
+      if (this.enterException(this.fiqLine && !(this.psrMisc & 0x40) ? ExceptionKind.Fiq : ExceptionKind.Irq)) return StopReason.Exception;
+    }
+    if (this.trapStop) { this.trapStop = false; return StopReason.Requested; }
+    if (this.watchHit) { this.watchHit = false; return StopReason.Watchpoint; }
+    if (this.halted) return StopReason.Halted;
+    if (this.exceptionStopped) { this.exceptionStopped = false; return StopReason.Exception; }
+    if (this.singleStep) { this.prefetchCheck(); return StopReason.Step; }
+    return -1;
+  }
+
+  /** Translates the block starting at d (pc is its virtual address); all its instructions are on pc's page. */
+  private translate(d: D, pc: number): void {
+    const page = this.fetchCache!;
+    const base = (pc >>> 2) & (PAGE_WORDS - 1);
+    const user = this.mode === Mode.USR;
+    const t = translateA32(pc, (i) => {
+      const idx = base + i;
+      if (idx >= PAGE_WORDS) return undefined;
+      let e = page[idx];
+      if (e === undefined) {
+        try { e = decodeA32(this.mem.fetch32((pc + 4 * i) >>> 0, user)); } catch { return undefined; }
+        page[idx] = e;
+      }
+      return e;
+    });
+    if (t === null) { d.hot = -1_000_000; return; } // never translatable: stop counting
+    d.blk = t.fn; d.blkPc = pc; d.blkLen = t.length; d.hot = 0;
+    this.translations++;
   }
 
   /**
@@ -713,10 +784,10 @@ export class Arm32Cpu implements CpuApi {
   private get user(): boolean { return this.mode === Mode.USR; }
 
   /** Carry out of the last shiftC (kept in a field so the hot path allocates nothing). */
-  private shc = 0;
+  shc = 0;
 
   /** Shifter operand: returns the value, leaves the carry out in `shc`. */
-  private shiftC(value: number, type: number, amount: number, regShift: boolean): number {
+  shiftC(value: number, type: number, amount: number, regShift: boolean): number {
     value >>>= 0;
     if (regShift) {
       amount &= 0xff;

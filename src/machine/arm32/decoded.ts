@@ -24,10 +24,22 @@ export interface D {
   size: number;
   /** T32 16-bit data processing: sets flags only outside an IT block. */
   itFlags?: boolean;
+  /** Block translation starting at this instruction (a32-jit.ts), the virtual pc it was made for, and a heat count. */
+  blk: BlockFn | null;
+  blkPc: number;
+  blkLen: number;
+  hot: number;
 }
+
+/**
+ * A translated block: runs straight-line instructions from `blkPc` and returns how many it retired
+ * (all of them, or fewer when it left early because the CPU needs attention). Arguments: the CPU, its
+ * register file, its memory, and whether accesses are unprivileged.
+ */
+export type BlockFn = (c: unknown, r: Int32Array, m: unknown, u: boolean) => number;
 
 
 export function mk(k: K, w: number): D {
-  return { k, cond: w >>> 28, a: 0, b: 0, c: 0, d: 0, imm: 0, x: 0, y: 0, s: 0, raw: w >>> 0, size: 4 };
+  return { k, cond: w >>> 28, a: 0, b: 0, c: 0, d: 0, imm: 0, x: 0, y: 0, s: 0, raw: w >>> 0, size: 4, blk: null, blkPc: -1, blkLen: 0, hot: 0 };
 }
 

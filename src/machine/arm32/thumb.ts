@@ -12,7 +12,7 @@ export function isT32Wide(hw1: number): boolean {
 }
 
 function rec(k: K, raw: number, size: 2 | 4): D {
-  return { k, cond: 14, a: 0, b: 0, c: 0, d: 0, imm: 0, x: 0, y: 0, s: 0, raw: raw >>> 0, size };
+  return { k, cond: 14, a: 0, b: 0, c: 0, d: 0, imm: 0, x: 0, y: 0, s: 0, raw: raw >>> 0, size, blk: null, blkPc: -1, blkLen: 0, hot: 0 };
 }
 const undef = (raw: number, size: 2 | 4) => rec(K.Undef, raw, size);
 
