@@ -28,6 +28,7 @@ export class XenTarget implements DebugTarget {
   private readonly decoder = new TextDecoder();
 
   constructor(cfg: LaunchConfig) {
+    if (cfg.dtOverlay.length > 1) throw new TargetError(`dtOverlay: ${cfg.dtOverlay.length} overlays given; the hypervisor merges one (combine them into one DTS file with /include/)`);
     try {
       this.dom0 = Dom0.create({
         kernel: cfg.kernelBytes, kernelPath: cfg.kernel, initrd: cfg.initrdBytes, initrdPath: cfg.initrd,
@@ -38,7 +39,8 @@ export class XenTarget implements DebugTarget {
         machineId: cfg.bootProtocol === 'atags' ? cfg.machineId : undefined,
       });
     } catch (e) {
-      if (e instanceof Dom0Error) throw new TargetError(e.message);
+      // The hypervisor words its errors for the command line; name the launch attributes instead.
+      if (e instanceof Dom0Error) throw new TargetError(e.message.replace(/--memory\b/g, 'the "memory" launch attribute').replace(/--(dtb|initrd|bootargs)\b/g, '"$1"'));
       throw e;
     }
     const d = this.dom0;

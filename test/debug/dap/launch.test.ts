@@ -24,6 +24,10 @@ test('a bad launch fails with a clear message and the adapter keeps serving', as
       [{ kernel: join(ROOT, 'package.json'), bootProtocol: 'baremetal' }, /not an ELF file/],
       [{ kernel: elf, symbols: join(ROOT, 'package.json') }, /symbols: .*package\.json is not an ELF file/],
       [{ kernel: elf, bootProtocol: 'baremetal', stopOnEntry: 'yes' }, /"stopOnEntry" must be true or false/],
+      // Xen dom0 launches: the hypervisor's errors, positioned in the file at fault.
+      [{ kernel: join(ROOT, 'sample', 'guest', 'dom0.elf'), dtb: join(ROOT, 'README.md') }, /README\.md:1\.1-2 syntax error/],
+      [{ kernel: join(ROOT, 'README.md') }, /README\.md: unknown kernel format/],
+      [{ kernel: join(ROOT, 'sample', 'guest', 'dom0.elf'), initrd: join(ROOT, 'README.md'), memory: 1 }, /in 1 MiB of RAM \(use the "memory" launch attribute to enlarge it\)/],
     ];
     for (const [args, re] of bad) {
       await assert.rejects(dc.launchRequest(args as DebugProtocol.LaunchRequestArguments), (e: Error) => {
