@@ -16,16 +16,6 @@ const SLOW_MODES = (3 << 22) | (1 << 24);
 const SIGN64 = 1n << 63n;
 const SIGN32 = 1n << 31n;
 
-interface FastOps {
-  add(a: number, b: number): number;
-  mul(a: number, b: number): number;
-  div(a: number, b: number): number;
-  sqrt(a: number): number;
-  fma(c: number, a: number, b: number): number;
-}
-const FAST64: FastOps = { add: fx.add64, mul: fx.mul64, div: fx.div64, sqrt: fx.sqrt64, fma: fx.fma64 };
-const FAST32: FastOps = { add: fx.add32, mul: fx.mul32, div: fx.div32, sqrt: fx.sqrt32, fma: fx.fma32 };
-
 function getBits(u: Vfpv4Unit, i: number, dbl: boolean): bigint {
   const R = u.regs;
   return dbl ? (BigInt(R[2 * i + 1]) << 32n) | BigInt(R[2 * i]) : BigInt(R[i]);
@@ -53,27 +43,50 @@ export function dataProcessing(u: Vfpv4Unit, w: number): void {
   other(u, w, dbl, d, m, vd, D, vm, M);
 }
 
+/**
+ * The fast paths of the two- and three-operand forms, one function per precision so that every call
+ * and array access is monomorphic. Returns false (nothing written) when the slow path must decide.
+ */
+function fast64(V: Float64Array, opc: number, op6: number, d: number, n: number, m: number): boolean {
+  const a = V[n], b = V[m];
+  fx.fast.inexact = false;
+  let r: number;
+  switch (opc) {
+    case 0: { const p = fx.mul64(a, b); r = fx.add64(V[d], op6 ? -p : p); break; } // VMLA / VMLS
+    case 1: { const p = fx.mul64(a, b); r = fx.add64(-V[d], op6 ? -p : p); break; } // VNMLS / VNMLA
+    case 2: { const p = fx.mul64(a, b); r = op6 ? -p : p; break; } // VMUL / VNMUL
+    case 3: r = fx.add64(a, op6 ? -b : b); break; // VADD / VSUB
+    case 4: r = fx.div64(a, b); break;
+    case 5: r = fx.fma64(-V[d], op6 ? -a : a, b); break; // VFNMS / VFNMA
+    default: r = fx.fma64(V[d], op6 ? -a : a, b); break; // VFMA / VFMS
+  }
+  if (r !== r) return false;
+  V[d] = r;
+  return true;
+}
+
+function fast32(V: Float32Array, opc: number, op6: number, d: number, n: number, m: number): boolean {
+  const a = V[n], b = V[m];
+  fx.fast.inexact = false;
+  let r: number;
+  switch (opc) {
+    case 0: { const p = fx.mul32(a, b); r = fx.add32(V[d], op6 ? -p : p); break; }
+    case 1: { const p = fx.mul32(a, b); r = fx.add32(-V[d], op6 ? -p : p); break; }
+    case 2: { const p = fx.mul32(a, b); r = op6 ? -p : p; break; }
+    case 3: r = fx.add32(a, op6 ? -b : b); break;
+    case 4: r = fx.div32(a, b); break;
+    case 5: r = fx.fma32(-V[d], op6 ? -a : a, b); break;
+    default: r = fx.fma32(V[d], op6 ? -a : a, b); break;
+  }
+  if (r !== r) return false;
+  V[d] = r;
+  return true;
+}
+
 function threeOperand(u: Vfpv4Unit, opc: number, op6: number, dbl: boolean, d: number, n: number, m: number): void {
-  const V = dbl ? u.f64 : u.f32;
-  if ((u.fpscr & SLOW_MODES) === 0) {
-    const F = dbl ? FAST64 : FAST32;
-    const a = V[n], b = V[m], c = V[d];
-    fx.fast.inexact = false;
-    let r: number;
-    switch (opc) {
-      case 0: { const p = F.mul(a, b); r = F.add(c, op6 ? -p : p); break; } // VMLA / VMLS
-      case 1: { const p = F.mul(a, b); r = F.add(-c, op6 ? -p : p); break; } // VNMLS / VNMLA
-      case 2: { const p = F.mul(a, b); r = op6 ? -p : p; break; } // VMUL / VNMUL
-      case 3: r = F.add(a, op6 ? -b : b); break; // VADD / VSUB
-      case 4: r = F.div(a, b); break;
-      case 5: r = F.fma(-c, op6 ? -a : a, b); break; // VFNMS / VFNMA
-      default: r = F.fma(c, op6 ? -a : a, b); break; // VFMA / VFMS
-    }
-    if (r === r) {
-      V[d] = r;
-      if (fx.fast.inexact) u.fpscr = (u.fpscr | IXC) >>> 0;
-      return;
-    }
+  if ((u.fpscr & SLOW_MODES) === 0 && (dbl ? fast64(u.f64, opc, op6, d, n, m) : fast32(u.f32, opc, op6, d, n, m))) {
+    if (fx.fast.inexact) u.fpscr = (u.fpscr | IXC) >>> 0;
+    return;
   }
   const f = dbl ? sf.F64 : sf.F32;
   const sign = dbl ? SIGN64 : SIGN32;
