@@ -390,7 +390,11 @@ export class XenarmDebugSession extends DebugSession {
       let variables: DebugProtocol.Variable[] = [];
       if (!c) throw new Error(`unknown variables reference ${args.variablesReference}`);
       switch (c.kind) {
-        case 'registers': variables = c.entries().map((e) => registerVariable(e, c.prefix, child)); break;
+        case 'registers': {
+          const mapped = (a: number) => a !== 0 && rt.memory.readExact(a, 1) !== undefined;
+          variables = c.entries().map((e) => registerVariable(e, c.prefix, child, c.prefix === '$' ? mapped : undefined));
+          break;
+        }
         case 'frameRegisters':
           variables = c.regs.map((v, n) => ({ name: CORE_NAMES[n], value: v === undefined ? '<not saved>' : '0x' + (v >>> 0).toString(16).padStart(8, '0'), variablesReference: 0, memoryReference: v !== undefined && n >= 13 ? memoryReference(v) : undefined, presentationHint: { attributes: ['readOnly'] } }));
           break;

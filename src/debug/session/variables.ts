@@ -20,14 +20,19 @@ export type Container =
 
 const hex = (n: number) => '0x' + (n >>> 0).toString(16).padStart(8, '0');
 
-export function registerVariable(e: RegisterEntry, prefix: string, child: (c: Container) => number): DebugProtocol.Variable {
+/**
+ * A register as a variable. `mapped` says whether a value is a readable guest address: such values
+ * (any core register holding a pointer, not only sp/lr/pc) get a memoryReference for the memory view.
+ */
+export function registerVariable(e: RegisterEntry, prefix: string, child: (c: Container) => number, mapped: (a: number) => boolean = () => false): DebugProtocol.Variable {
   const v: DebugProtocol.Variable = {
     name: e.name, value: formatRegister(e), variablesReference: 0,
     evaluateName: prefix === '$' ? `$${e.name}` : undefined,
     presentationHint: e.set ? undefined : { attributes: ['readOnly'] },
   };
   if (e.fields) v.variablesReference = child({ kind: 'fields', fields: e.fields });
-  if (e.address || e.name === 'pc' || e.name === 'sp' || e.name === 'lr') v.memoryReference = memoryReference(Number(e.get()));
+  const value = e.bits === 32 ? Number(e.get()) : undefined;
+  if (e.address || e.name === 'pc' || e.name === 'sp' || e.name === 'lr' || (value !== undefined && !e.fields && mapped(value))) v.memoryReference = memoryReference(value ?? Number(e.get()));
   return v;
 }
 

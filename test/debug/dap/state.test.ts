@@ -51,6 +51,12 @@ test('registers: CP15, banked and VFP state the start-up code set, and writes th
     await dc.setVariableRequest({ variablesReference: cpRef, name: 'TPIDRPRW', value: '0xfeedf00d' });
     assert.equal((await scopeVars(dc, frame.id, 'CP15')).get('TPIDRPRW')!.value, '0xfeedf00d');
     await assert.rejects(dc.setVariableRequest({ variablesReference: cpRef, name: 'MIDR', value: '1' }), /MIDR is read-only|cannot|UNDEFINED|read-only/);
+    // A core register holding a guest address gets a memory reference; a small number does not.
+    await dc.setVariableRequest({ variablesReference: regsRef, name: 'r1', value: `0x${nmAddress(elf, 'counter').toString(16)}` });
+    await dc.setVariableRequest({ variablesReference: regsRef, name: 'r2', value: '7' });
+    const now = await registers(dc, frame.id);
+    assert.equal(now.get('r1')!.memoryReference, '0x' + nmAddress(elf, 'counter').toString(16).padStart(8, '0'));
+    assert.equal(now.get('r2')!.memoryReference, undefined);
     // Outer frames show the registers unwound from CFI: middle's pc is the return address into it.
     const st = await dc.stackTraceRequest({ threadId: 1 });
     const regs1 = await registers(dc, st.body.stackFrames[1].id);
