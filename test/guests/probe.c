@@ -52,5 +52,28 @@ int main(void) {
   show("gicc_abpr", mmio32(GICC + 0x1c));
   show("gicc_apr0", mmio32(GICC + 0xd0));
   show("gicc_iidr", mmio32(GICC + 0xfc));
+  /* CP14, the sequence Linux's hw_breakpoint.c and thumbee notifier run (debug v7.1, ThumbEE). */
+  u32 v;
+#define RD14(o1, n, m, o2) ({ __asm__ volatile("mrc p14, " #o1 ", %0, " #n ", " #m ", " #o2 : "=r"(v)); v; })
+#define WR14(o1, n, m, o2, x) __asm__ volatile("mcr p14, " #o1 ", %0, " #n ", " #m ", " #o2 :: "r"(x))
+  show("dbgdidr", RD14(0, c0, c0, 0));
+  show("dbgdrar", RD14(0, c1, c0, 0));
+  show("dbgdsar", RD14(0, c2, c0, 0));
+  show("dbgoslsr", RD14(0, c1, c1, 4));
+  WR14(0, c1, c0, 4, 0u); /* DBGOSLAR: unlock */
+  show("dbgoslsr_unlocked", RD14(0, c1, c1, 4));
+  show("dbgosdlr", RD14(0, c1, c3, 4));
+  WR14(0, c0, c7, 0, 0u);
+  /* DBGVCR is not read back: QEMU implements it as a NOP register whose MRC leaves Rt unchanged. */
+  WR14(0, c0, c5, 5, 0u); WR14(0, c0, c5, 4, 0x12345678u);
+  show("dbgbvr5", RD14(0, c0, c5, 4));
+  WR14(0, c0, c3, 6, 0u); WR14(0, c0, c3, 7, 0xff << 5);
+  show("dbgwcr3_bas", RD14(0, c0, c3, 7));
+  WR14(0, c0, c2, 2, RD14(0, c0, c1, 0) | (1u << 15)); /* MDBGen through DBGDSCRext */
+  show("dbgdscrint_mdbgen", RD14(0, c0, c1, 0) & (1u << 15));
+  WR14(6, c0, c0, 0, 0xffffffffu);
+  show("teecr", RD14(6, c0, c0, 0));
+  WR14(6, c1, c0, 0, 0xcafef00du);
+  show("teehbr", RD14(6, c1, c0, 0));
   return 0;
 }

@@ -12,6 +12,7 @@ import { semihostingCall } from './semihosting';
 import { K, mk, type D } from './decoded';
 import { decodeT32, isT32Wide } from './thumb';
 import { translateA32 } from './a32-jit';
+import { Cp14 } from './cp14';
 import { Vfpv4Unit } from './vfp/unit';
 
 /** Register bank index of a mode: r13/r14 (and r8–r12 for FIQ) are banked per index. */
@@ -270,6 +271,8 @@ export class Arm32Cpu implements CpuApi {
   readonly bus: Bus;
   readonly mem: VirtualMemory & WatchpointSupport;
   readonly cp15: Cp15;
+  /** Debug, ThumbEE and Jazelle registers (cp14.ts). */
+  readonly cp14 = new Cp14();
   vfp: VfpUnit;
   icount = 0;
   timeBase = 0;
@@ -1313,9 +1316,12 @@ export class Arm32Cpu implements CpuApi {
       } else this.cp15.write(d.a, d.y, d.c, d.d, this.r[d.b] >>> 0, priv);
       return;
     }
-    if (d.x === 14 && d.k === K.Mrc) {
-      // Debug ID registers read as zero (no debug architecture exposed); others UNDEFINED.
-      if (d.a === 0 && d.y === 0 && priv) { if (d.b !== 15) this.r[d.b] = 0; return; }
+    if (d.x === 14) {
+      if (d.k === K.Mrc) {
+        const v = this.cp14.read(d.y, d.a, d.c, d.d, priv);
+        if (d.b === 15) this.setNzcv(v); else this.r[d.b] = v | 0;
+      } else this.cp14.write(d.y, d.a, d.c, d.d, this.r[d.b] >>> 0, priv);
+      return;
     }
     throw UndefinedInstruction.instance;
   }
