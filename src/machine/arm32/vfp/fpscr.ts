@@ -16,6 +16,9 @@ export const AHP = 1 << 26;
 /** Short-vector fields: writable, but any value other than zero makes vector-capable instructions UNDEFINED. */
 export const LEN_STRIDE = (7 << 16) | (3 << 20);
 
+/** FPSCR bits that rule out the JS-double fast paths: a directed rounding mode or flush-to-zero. */
+export const SLOW_MODES = (3 << 22) | FZ;
+
 /** Rounding modes (FPSCR.RMode). */
 export const enum RMode { Nearest = 0, PlusInf = 1, MinusInf = 2, Zero = 3 }
 
