@@ -21,6 +21,9 @@ export interface ExpandHost {
   builtin(m: Macro, at: Token): Token;
 }
 
+/** libcpp's pfile->avoid_paste: a padding with no source (immutable, shared). */
+const AVOID_PASTE = padding(null);
+
 const EMPTY_SOURCE: TokenSource = { next: () => null, unread: () => undefined };
 
 interface Arg {
@@ -85,7 +88,7 @@ export class Expander {
   }
 
   private pushExpansion(name: Token, body: Token[]): void {
-    this.pending.push(padding(null));
+    this.pending.push(AVOID_PASTE);
     for (let i = body.length - 1; i >= 0; i--) this.pending.push(body[i]);
     this.pending.push(padding(name));
   }
@@ -167,6 +170,7 @@ export class Expander {
 
   /** Replacement list with arguments substituted, `#` and `##` applied, hide set `hs` added. */
   private substitute(m: Macro, args: Arg[], hs: ReadonlySet<string>): Token[] {
+    if (!m.body.some((b) => b.pasteLeft)) return this.substituteSimple(m, args, hs);
     const out: Token[] = [];
     const body = m.body;
     for (let k = 0; k < body.length; k++) {
@@ -224,6 +228,33 @@ export class Expander {
     }
     return res;
   }
+
+  /** substitute() for bodies without `##`: every token is copied exactly once. */
+  private substituteSimple(m: Macro, args: Arg[], hs: ReadonlySet<string>): Token[] {
+    const res: Token[] = [];
+    const body = m.body;
+    for (let k = 0; k < body.length; k++) {
+      const item = body[k];
+      if (item.param === undefined) {
+        res.push(withHide(item.tok, hs));
+        continue;
+      }
+      const arg = args[item.param];
+      if (item.stringify) {
+        res.push(withHide(stringize(arg.raw, item.tok), hs));
+        continue;
+      }
+      if (k > 0) res.push(padding(item.tok));
+      for (const t of this.expandedArg(arg)) res.push(t.kind === Kind.Padding ? t : withHide(t, hs));
+      res.push(AVOID_PASTE);
+    }
+    return res;
+  }
+}
+
+/** A token with the hide set added, built in one go (the common path: no `##` in the body). */
+function withHide(t: Token, hs: ReadonlySet<string>): Token {
+  return { kind: t.kind, text: t.text, file: t.file, line: t.line, col: t.col, ws: t.ws, bol: false, hide: union(t.hide, hs), pasteLeft: false, noExpand: t.noExpand, source: undefined };
 }
 
 function isComma(t: Token): boolean {

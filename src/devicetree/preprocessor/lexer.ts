@@ -71,7 +71,7 @@ export function lexFile(source: string, fileIndex: number): LexedFile {
   let bol = true;
   const push = (kind: Kind, start: number, end: number) => {
     const [line, col] = position(start);
-    tokens.push({ kind, text: text.slice(start, end), file: fileIndex, line, col, ws, bol });
+    tokens.push({ kind, text: text.slice(start, end), file: fileIndex, line, col, ws, bol, hide: undefined, pasteLeft: false, noExpand: false, source: undefined });
     offsets.push(start);
     ws = false;
     bol = false;

@@ -36,7 +36,7 @@ export interface Token {
 }
 
 export function padding(source: Token | null): Token {
-  return { kind: Kind.Padding, text: '', file: -1, line: 0, col: 0, ws: false, bol: false, source };
+  return { kind: Kind.Padding, text: '', file: -1, line: 0, col: 0, ws: false, bol: false, hide: undefined, pasteLeft: false, noExpand: false, source };
 }
 
 /** C punctuators, longest first per leading character, as libcpp lexes them (digraphs excluded). */
