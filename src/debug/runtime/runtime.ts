@@ -63,7 +63,7 @@ type Goal =
 
 /** Instructions per machine run call, and wall-clock length of one slice of the event loop. */
 const CHUNK = 20000;
-const SLICE_MS = 8;
+const SLICE_MS = 4;
 
 export class DebugRuntime extends EventEmitter {
   target!: DebugTarget;
