@@ -8,6 +8,7 @@ const commands: Record<string, Command> = {
   run: { summary: 'boot a kernel as dom0 under the embedded Xen (or bare metal with --machine virt)', load: () => import('./cmd-run') },
   initramfs: { summary: 'build a gzip-compressed newc cpio initramfs', load: () => import('./cmd-initramfs') },
   dtc: { summary: 'compile and decompile device trees (dtc-compatible)', load: () => import('./cmd-dtc') },
+  fdtoverlay: { summary: 'apply compiled overlays to a base device tree blob (fdtoverlay-compatible)', load: () => import('./cmd-fdtoverlay') },
   dt: { summary: 'print the device tree a guest would receive from the dom0 builder', load: () => import('./cmd-dt') },
   demo: { summary: 'boot the bundled example guest headless and show what xenarm sees', load: () => import('./cmd-demo') },
 };
