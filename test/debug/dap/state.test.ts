@@ -193,6 +193,17 @@ test('locals and parameters of each frame from DWARF, readable, writable and usa
       await stepAndWait(dc, dc.nextRequest({ threadId: 1 }));
       const after = await scopeVars(dc, (await topFrame(dc)).id, 'Locals');
       assert.equal(after.get('y')!.value, '30 (0x1e)');
+      // A data breakpoint on outer's `sum`, chosen from its Locals scope: the next write is
+      // sum += middle(1), with leaf now returning 31: 8 + 62 = 70.
+      const st2 = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
+      const outerRef = (await dc.scopesRequest({ frameId: st2[2].id })).body.scopes.find((s) => s.name === 'Locals')!.variablesReference;
+      const info = await dc.dataBreakpointInfoRequest({ variablesReference: outerRef, name: 'sum', frameId: st2[2].id });
+      assert.ok(info.body.dataId, info.body.description);
+      await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId!, accessType: 'write' }] });
+      const hit = await stepAndWait(dc, dc.continueRequest({ threadId: 1 }));
+      assert.equal(hit.body.reason, 'data breakpoint');
+      assert.match(hit.body.description!, /^Data breakpoint: sum written 0x8 -> 0x46 by the instruction at 0x[0-9a-f]+$/);
+      assert.equal((await topFrame(dc)).name, 'outer');
     } finally {
       await dc.stop();
     }
