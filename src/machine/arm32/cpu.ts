@@ -419,8 +419,20 @@ export class Arm32Cpu implements CpuApi {
   signalEvent(): void { this.eventReg = true; }
   get idle(): boolean { return this.waiting !== 0 && !this.wakeable(); }
   requestStop(): void { this.stopRequested = true; this.att = true; }
-  addBreakpoint(va: number): void { this.breakpoints.add(va >>> 0); }
-  removeBreakpoint(va: number): void { this.breakpoints.delete(va >>> 0); }
+  addBreakpoint(va: number): void {
+    va >>>= 0;
+    if (this.breakpoints.has(va)) return;
+    this.breakpoints.add(va);
+    this.bpPages.set(va >>> 12, (this.bpPages.get(va >>> 12) ?? 0) + 1);
+  }
+  removeBreakpoint(va: number): void {
+    va >>>= 0;
+    if (!this.breakpoints.delete(va)) return;
+    const n = (this.bpPages.get(va >>> 12) ?? 1) - 1;
+    if (n === 0) this.bpPages.delete(va >>> 12); else this.bpPages.set(va >>> 12, n);
+  }
+  /** Breakpoints per virtual page: translated blocks (which never cross a page) run only on pages without one. */
+  private readonly bpPages = new Map<number, number>();
 
   reset(entry: number): void {
     this.r.fill(0);
@@ -476,7 +488,7 @@ export class Arm32Cpu implements CpuApi {
       }
       this.skipBreakpoint = -1;
       this.cur = pc;
-      if (this.thumb === 0 && this.jit && !this.singleStep && this.breakpoints.size === 0) {
+      if (this.thumb === 0 && this.jit && !this.singleStep && (this.bpPages.size === 0 || !this.bpPages.has(pc >>> 12))) {
         // Translated blocks: a block runs whole when the budget covers it.
         let d: D | null = null;
         try { d = this.fetch(pc); } catch { d = null; } // a failing fetch is left to the interpreter below
