@@ -229,3 +229,36 @@ test('guest-fault filter stops before the undefined-instruction exception, with 
     }
   }
 });
+
+test('guest-fault filter on a data abort: DFSR/DFAR in exceptionInfo, condition on far', async (t) => {
+  const elf = await guest(t, 'arm');
+  if (!elf) return;
+  const dc = await client();
+  try {
+    // Stop in main (after the start-up code cleared .bss), then ask for the abort.
+    await launchAndStop(dc, launchArgs(elf), () => dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'main' }] }));
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
+    const doAbort = nmAddress(elf, 'do_abort');
+    await dc.customRequest('writeMemory', { memoryReference: '0x' + doAbort.toString(16), data: Buffer.from([1, 0, 0, 0]).toString('base64') });
+    // Only aborts on addresses below RAM: the undefined instruction earlier does not stop.
+    await dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: 'guest-fault', condition: 'kind == data_abort && far < 0x40000000' }] });
+    const ev = await stepAndWait(dc, dc.continueRequest({ threadId: 1 }));
+    assert.equal(ev.body.reason, 'exception');
+    const frame = await topFrame(dc);
+    assert.equal(frame.line, line('abort'));
+    assert.match(ev.body.description!, new RegExp(`^Paused on data abort at ${frame.instructionPointerReference!.replace(/^0x0*/, '0x')} accessing 0x1000 \\(DFSR 0x[0-9a-f]+\\)$`));
+    const info = await dc.exceptionInfoRequest({ threadId: 1 });
+    assert.equal(info.body.exceptionId, 'data_abort');
+    assert.match(info.body.details!.message!, /^DFAR = 0x1000$/m);
+    // The CP15 view agrees: DFAR holds the faulting address.
+    const scopes = await dc.scopesRequest({ frameId: frame.id });
+    const cp15 = await dc.variablesRequest({ variablesReference: scopes.body.scopes.find((s) => s.name === 'CP15')!.variablesReference });
+    assert.equal(cp15.body.variables.find((v) => v.name === 'DFAR')!.value, '0x00001000');
+    // The guest's handler skips the load and the program ends normally.
+    const exited = dc.waitForEvent('exited');
+    await dc.continueRequest({ threadId: 1 });
+    assert.equal(((await exited) as DebugProtocol.ExitedEvent).body.exitCode, 7);
+  } finally {
+    await dc.stop();
+  }
+});

@@ -5,6 +5,7 @@
 volatile u32 counter;           /* written in main (see the write-counter marker) */
 volatile u32 spin;              /* set by a test to make main loop forever */
 volatile u32 ticks;
+volatile u32 do_abort;          /* set by a test: main then reads unmapped memory (a data abort) */
 u32 results[4];
 
 static u32 leaf(u32 x) {
@@ -29,6 +30,8 @@ u32 outer(u32 n) {
 void exc_dispatch(int kind, u32 *frame) {
   /* The vector took 4 off lr (ARM's offset): +4 lands after a 4-byte ARM or a 2-byte Thumb UDF. */
   if (kind == 1) { frame[13] += 4; return; }
+  /* Data abort: the vector took 8 off lr, leaving it on the faulting load; skip that (ARM) load. */
+  if (kind == 4) { frame[13] += 4; return; }
   show("unexpected exception", kind);
   semi_exit(1);
 }
@@ -41,6 +44,7 @@ int main(void) {
   results[0] = s;
   show("sum", s);               /* @main-show */
   __asm__ volatile("udf #0");   /* @udf: permanently undefined */
+  if (do_abort) ticks = *(volatile u32 *)0x1000;   /* @abort: nothing is mapped below RAM */
   while (spin) ticks++;         /* @spin */
   puts_("calls: done\n");
   return 7;                     /* @main-return */
