@@ -397,7 +397,7 @@ function describeNode(tree: DeviceTree, n: Node, map: BackendAddressMap | undefi
   }
   const irqs = map?.interrupts.filter((i) => i.path === path) ?? [];
   for (const i of irqs) out.push(`interrupt[${i.index}]: <${i.specifier.map((c) => hex(c)).join(' ')}> → ${i.controllerPath ?? '(no controller)'}${i.via.length ? ` via ${i.via.join(', ')}` : ''}`);
-  if (!irqs.length && getProperty(n, 'interrupts')) {
+  if (getProperty(n, 'interrupts')) {
     const ip = interruptParent(tree, n);
     out.push(`interrupt parent: ${ip ? nodePath(ip) : '(none found)'}`);
   }

@@ -40,8 +40,15 @@ export interface VsCode {
   close(): Promise<void>;
 }
 
+export class InstallError extends Error {}
+
 export async function startVsCode(log: (s: string) => void): Promise<VsCode> {
-  const entry = ensureCodeServer(log);
+  let entry: string;
+  try {
+    entry = ensureCodeServer(log);
+  } catch (e) {
+    throw new InstallError((e as Error).message);
+  }
   const root = mkdtempSync(join(tmpdir(), 'xenarm-e2e-'));
   const userData = join(root, 'user-data');
   const extDir = join(root, 'extensions');
@@ -89,8 +96,8 @@ export async function startVsCode(log: (s: string) => void): Promise<VsCode> {
     });
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
-    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
-    await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`, { waitUntil: 'domcontentloaded', timeout: 120000 });
+    await page.waitForSelector('.monaco-workbench', { timeout: 120000 });
     mkdirSync(outputDir, { recursive: true });
     const b = browser;
     return {

@@ -6,10 +6,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startVsCode, runCommand, openFile, shot, webviewText, waitFor, chromiumAvailable, type VsCode } from './harness';
+import { startVsCode, InstallError, runCommand, openFile, shot, webviewText, waitFor, chromiumAvailable, type VsCode } from './harness';
 
 let vs: VsCode | undefined;
 let skipReason: string | undefined;
+
+let startError: Error | undefined;
 
 before(async () => {
   if (!chromiumAvailable()) {
@@ -18,7 +20,10 @@ before(async () => {
     try {
       vs = await startVsCode((s) => console.log(`# ${s}`));
     } catch (e) {
-      skipReason = `code-server could not be installed or started: ${(e as Error).message.split('\n').slice(0, 6).join(' | ')}`;
+      // Installing code-server needs the npm registry: without it the tests skip (outside CI). Once installed,
+      // failing to start VS Code is a failure.
+      if (e instanceof InstallError) skipReason = `code-server could not be installed: ${e.message.split('\n').slice(0, 6).join(' | ')}`;
+      else startError = e as Error;
     }
   }
   if (skipReason && process.env.CI) throw new Error(skipReason);
@@ -30,6 +35,7 @@ after(async () => {
 });
 
 function ready(t: { skip(m: string): void }): VsCode | undefined {
+  if (startError) throw startError;
   if (!vs) t.skip(skipReason ?? 'VS Code did not start');
   return vs;
 }
@@ -74,6 +80,10 @@ test('the preview shows the compiled tree, address map and interrupt routing of 
     assert.match(text, /Interrupt routing/, text);
     assert.match(text, /pl011@9000000 \{/, text);
     assert.match(text, /model = "xenarm sample board";/, text);
+    // The address map: RAM and the three devices, translated; interrupts routed to the GIC.
+    assert.match(text, /6 region\(s\)/, text);
+    assert.match(text, /0x9000000/, text);
+    assert.match(text, /\/pl011@9000000.*\/interrupt-controller@8000000/s, text);
   });
 });
 
@@ -85,13 +95,7 @@ test('the debug session from launch.json: PV console output and input, generated
   let r2 = '';
   await step(v, '3-console', async () => {
     await runCommand(page, 'Debug: Start Debugging');
-    // TODO(dap): launch.json says stopOnEntry false, but the adapter still stops on entry: continue if so.
-    const paused = await waitFor('the session to run or stop on entry', async () => {
-      if (/Hello from xenarm's example dom0!/.test(await consoleText())) return 'running';
-      return (await page.locator('.debug-call-stack-title, .pane-header', { hasText: /paused on entry/i }).count()) > 0 && 'paused';
-    }, 90000);
-    if (paused === 'paused') await runCommand(page, 'Debug: Continue');
-    // The stop showed a source editor over the console tab: bring the console forward as a user would.
+    // Make sure the console tab is the visible editor (a source editor may have opened over it).
     await runCommand(page, 'xenarm: Open Guest PV Console');
     const text = await waitFor('the dom0 guest\'s banner and prompt in the PV console tab', async () => {
       const s = await consoleText();

@@ -125,6 +125,9 @@ test('hover on a reference shows the node, its phandle and interrupt parent, res
   // board.dts sets status = "okay" on &uart0, overriding the .dtsi's "disabled": the merged tree is shown.
   assert.match(text, /status: okay/);
   assert.match(text, /interrupt parent: \/soc@10000000\/interrupt-controller@1000/);
+  // The address map translates reg through soc's ranges (0 -> 0x10000000) and routes the interrupt.
+  assert.match(text, /reg\[0\]: CPU 0x10009000\.\.0x10009fff \(bus 0x9000\), size 0x1000/);
+  assert.match(text, /interrupt\[0\]: <0x0 0x1 0x4> → \/soc@10000000\/interrupt-controller@1000/);
   const g = at('board.dts', '&gpio0', 2);
   const hg = (f.hover(file('board.dts'), g.line, g.character)!.contents as { value: string }).value;
   // gpio0 is referenced, so the compiler gave it a phandle.

@@ -56,7 +56,7 @@ export function addressMapSvg(regions: PreviewRegion[]): string {
       `<rect x="${x0.toFixed(1)}" y="${y}" width="${Math.max(2, x1 - x0).toFixed(1)}" height="${ROW - 6}" rx="2"></rect>` +
       `<text x="${(LABEL_W + BAR_W + 8).toFixed(0)}" y="${y + 14}" class="size">${escapeHtml(formatSize(r.size))}${r.overlapsWith.length ? ' ⚠ overlap' : ''}</text></g>`;
   });
-  return `<svg class="addrmap" role="img" aria-label="Address map" width="${LABEL_W + BAR_W + 140}" height="${h}" viewBox="0 0 ${LABEL_W + BAR_W + 140} ${h}">${rows.join('')}</svg>`;
+  return `<svg class="addrmap" role="img" aria-label="Address map" width="100%" viewBox="0 0 ${LABEL_W + BAR_W + 140} ${h}">${rows.join('')}</svg>`;
 }
 
 export function interruptTable(irqs: PreviewInterrupt[]): string {
