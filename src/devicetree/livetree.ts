@@ -17,7 +17,11 @@ export function liveLabels(owner: Node | Property): string[] {
 }
 
 /** add_label: an existing label is undeleted in place, a new one goes first. */
-export function addLabel(owner: Node | Property, label: string): void {
+export function addLabel(owner: Node | Property, label: string, pos?: SourcePos): void {
+  if (pos) {
+    owner.labelPos ??= Object.create(null) as Record<string, SourcePos>;
+    owner.labelPos[label] ??= pos;
+  }
   if (owner.labels.includes(label)) {
     deletedLabels.get(owner)?.delete(label);
     return;
@@ -57,7 +61,7 @@ export function addChild(parent: Node, child: Node): void {
 /** merge_nodes: `newer` is a later definition of `old`. */
 export function mergeNodes(old: Node, newer: Node): Node {
   old.deleted = false;
-  for (const l of newer.labels) addLabel(old, l);
+  for (const l of newer.labels) addLabel(old, l, newer.labelPos?.[l]);
   for (const np of newer.properties) {
     if (np.deleted) {
       const op = old.properties.find((p) => p.name === np.name);
@@ -66,7 +70,7 @@ export function mergeNodes(old: Node, newer: Node): Node {
     }
     const op = old.properties.find((p) => p.name === np.name);
     if (op) {
-      for (const l of np.labels) addLabel(op, l);
+      for (const l of np.labels) addLabel(op, l, np.labelPos?.[l]);
       op.value = np.value;
       op.deleted = false;
       if (np.pos) op.pos = np.pos;

@@ -50,6 +50,8 @@ export interface Property {
   name: string;
   value: Data;
   labels: string[];
+  /** Where each label was written (`name:` tokens; several for a label repeated in merges: the first). */
+  labelPos?: Record<string, SourcePos>;
   deleted: boolean;
   pos?: SourcePos;
 }
@@ -61,6 +63,8 @@ export interface Node {
   children: Node[];
   parent: Node | null;
   labels: string[];
+  /** Where each label was written (the `name:` token; for a label given again in a merge, the first place). */
+  labelPos?: Record<string, SourcePos>;
   /** 0 = not assigned yet. */
   phandle: number;
   deleted: boolean;

@@ -221,7 +221,7 @@ export class Parser {
         const nd = this.nodedef();
         const target = getNodeByRef(root, ref.text);
         if (target) {
-          addLabel(target, label.text);
+          addLabel(target, label.text, label.pos);
           mergeNodes(target, nd);
         } else this.error(ref.pos, `Label or path ${ref.text} not found`);
       } else if (this.is('PATH_REF')) {
@@ -362,7 +362,7 @@ export class Parser {
     if (this.is('LABEL')) {
       const l = this.advance();
       const n = this.subnode();
-      addLabel(n, l.text);
+      addLabel(n, l.text, l.pos);
       return n;
     }
     if (this.is('OMIT_NO_REF')) {
@@ -390,7 +390,7 @@ export class Parser {
     if (this.is('LABEL')) {
       const l = this.advance();
       const p = this.propdef();
-      addLabel(p, l.text);
+      addLabel(p, l.text, l.pos);
       return p;
     }
     if (this.is('DEL_PROP')) {

@@ -3,7 +3,7 @@
 // modify the tree, as in dtc) and /omit-if-no-ref/ removal.
 import type { Marker, Node, Property } from '../model';
 import { MarkerType, nodePath } from '../model';
-import { deleteNode, getNodeByPhandle, getNodeByRef, latin1Bytes, liveLabels, readU32, u32 } from '../livetree';
+import { deleteNode, getNodeByRef, latin1Bytes, liveLabels, readU32, u32 } from '../livetree';
 import type { PhandleAllocator } from '../livetree';
 import type { CheckContext, CheckDescriptor } from './framework';
 
@@ -175,12 +175,26 @@ function checkExplicitPhandles(ctx: CheckContext, node: Node): void {
   if (!phandle && !linuxPhandle) return;
   if (linuxPhandle && phandle && phandle !== linuxPhandle) ctx.fail(node, "mismatching 'phandle' and 'linux,phandle' properties");
   if (linuxPhandle && !phandle) phandle = linuxPhandle;
-  const other = getNodeByPhandle(ctx.tree.root, phandle);
+  // get_node_by_phandle: only nodes before this one (pre-order) have phandles yet, so a map filled as
+  // the check walks finds the same node without a tree walk per phandle.
+  let seen = ctx.state.get('explicitPhandles') as Map<number, Node> | undefined;
+  if (!seen) {
+    // Phandles already set before the check (trees built in code) are found first, as dtc's walk would.
+    const m = new Map<number, Node>();
+    const walk = (n: Node): void => {
+      if (n.phandle && n.phandle !== 0xffffffff && !m.has(n.phandle)) m.set(n.phandle, n);
+      for (const c of n.children) if (!c.deleted) walk(c);
+    };
+    walk(ctx.tree.root);
+    ctx.state.set('explicitPhandles', (seen = m));
+  }
+  const other = seen.get(phandle);
   if (other && other !== node) {
     ctx.fail(node, `duplicated phandle 0x${phandle.toString(16)} (seen before at ${nodePath(other)})`);
     return;
   }
   node.phandle = phandle;
+  if (!seen.has(phandle)) seen.set(phandle, node);
 }
 
 function checkIsString(ctx: CheckContext, node: Node): void {
@@ -214,11 +228,31 @@ function allocator(ctx: CheckContext): PhandleAllocator {
   return a;
 }
 
+/**
+ * get_node_by_ref with the label lookups served from one index (the first live node in pre-order
+ * carrying the label, as get_node_by_label finds it): references do not change labels or nodes.
+ */
+function refLookup(ctx: CheckContext, ref: string): Node | undefined {
+  if (ref === '/' || ref[0] === '/') return getNodeByRef(ctx.tree.root, ref);
+  let idx = ctx.state.get('refLabels') as Map<string, Node> | undefined;
+  if (!idx) {
+    idx = new Map();
+    const m = idx;
+    const walk = (n: Node): void => {
+      for (const l of liveLabels(n)) if (!m.has(l)) m.set(l, n);
+      for (const c of n.children) if (!c.deleted) walk(c);
+    };
+    walk(ctx.tree.root);
+    ctx.state.set('refLabels', idx);
+  }
+  return idx.get(ref);
+}
+
 function fixupPhandleReferences(ctx: CheckContext, node: Node): void {
   for (const p of liveProps(node)) {
     for (const m of p.value.markers) {
       if (m.type !== MarkerType.RefPhandle) continue;
-      const ref = getNodeByRef(ctx.tree.root, m.ref!);
+      const ref = refLookup(ctx, m.ref!);
       if (!ref) {
         if (!ctx.plugin) ctx.fail(node, `Reference to non-existent node or label "${m.ref}"\n`);
         else p.value.bytes.set(u32(0xffffffff), m.offset);
@@ -237,7 +271,7 @@ function fixupPathReferences(ctx: CheckContext, node: Node): void {
     for (let i = 0; i < ms.length; i++) {
       const m = ms[i]!;
       if (m.type !== MarkerType.RefPath) continue;
-      const ref = getNodeByRef(ctx.tree.root, m.ref!);
+      const ref = refLookup(ctx, m.ref!);
       if (!ref) {
         ctx.fail(node, `Reference to non-existent node or label "${m.ref}"\n`);
         continue;
