@@ -27,6 +27,7 @@ export interface Region {
 }
 
 export interface DmaWindow {
+  /** The bus node carrying `dma-ranges`; `cpuAddress` is the parent address taken up through the ancestors' dma-ranges. */
   node: Node;
   path: string;
   index: number;
@@ -129,7 +130,8 @@ export function buildAddressMap(tree: DeviceTree): AddressMap {
       for (let i = 0; (i + 1) * entry <= total; i++) {
         const base = i * entry;
         const paddr = cells(dr, base + cna, pna);
-        const t = translate(paddr, parent);
+        // The parent address is a DMA address on the parent's bus: it goes up through dma-ranges.
+        const t = translate(paddr, parent, 0n, 'dma-ranges');
         if (t.problem) problem(t.problem, 'warning', n, dr);
         dma.push({ node: n, path: nodePath(n), index: i, childAddress: readNumber(dr, base, cna), parentAddress: numberOf(paddr), cpuAddress: t.cpu, size: readNumber(dr, base + cna + pna, cns), pos: dr.pos });
       }

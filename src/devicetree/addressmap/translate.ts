@@ -38,21 +38,23 @@ function toCells(v: bigint, count: number): number[] {
 }
 
 /**
- * Translates `addr` (cells in the address space of `bus`'s children) up to the root.
+ * Translates `addr` (cells in the address space of `bus`'s children) up to the root, through
+ * `ranges` (CPU view) or `dma-ranges` (the view of bus masters, spec 2.3.9).
  * `size` lets the caller learn about regions that do not fit in the matching `ranges` entry.
  */
-export function translate(addr: number[], bus: Node, size = 0n): TranslateResult {
+export function translate(addr: number[], bus: Node, size = 0n, rangesName: 'ranges' | 'dma-ranges' = 'ranges'): TranslateResult {
   let cur = addr;
   let b = bus;
   let overrun: TranslateProblem | undefined;
   while (b.parent) {
     const parent = b.parent;
     const pna = addressCells(parent);
-    const ranges = getProperty(b, 'ranges');
-    if (!ranges) {
+    const ranges = getProperty(b, rangesName);
+    if (!ranges && rangesName === 'ranges') {
       return { problem: { message: `${nodePath(b)} has no "ranges" property, so addresses on its bus are not visible to the CPU`, node: b } };
     }
-    if (ranges.value.bytes.length === 0) {
+    // A missing dma-ranges is an identity map (Linux's of_translate_dma_address), like an empty one.
+    if (!ranges || ranges.value.bytes.length === 0) {
       cur = toCells(numberOf(cur), pna); // identity (1:1) mapping
       b = parent;
       continue;
@@ -78,14 +80,14 @@ export function translate(addr: number[], bus: Node, size = 0n): TranslateResult
       const s = readNumber(ranges, base + na + pna, ns);
       if (da < cp || da >= cp + s) continue;
       if (!overrun && size > 0n && da + size > cp + s) {
-        overrun = { message: `extends past the end of ${nodePath(b)}'s ranges entry ${i} (which maps 0x${cp.toString(16)}..0x${(cp + s - 1n).toString(16)})`, node: b, prop: ranges };
+        overrun = { message: `extends past the end of ${nodePath(b)}'s ${rangesName} entry ${i} (which maps 0x${cp.toString(16)}..0x${(cp + s - 1n).toString(16)})`, node: b, prop: ranges };
       }
       mapped = toCells(readNumber(ranges, base + na, pna) + (da - cp), pna);
       break;
     }
     if (!mapped) {
       const shown = pci ? `0x${numberOf(cur.slice(1)).toString(16)} (PCI ${['configuration', 'I/O', 'memory'][pciSpace(cur[0] ?? 0)]} space)` : `0x${numberOf(cur).toString(16)}`;
-      return { problem: { message: `address ${shown} is not covered by any entry of ${nodePath(b)}'s "ranges"`, node: b, prop: ranges } };
+      return { problem: { message: `address ${shown} is not covered by any entry of ${nodePath(b)}'s "${rangesName}"`, node: b, prop: ranges } };
     }
     cur = mapped;
     b = parent;
