@@ -3,6 +3,7 @@
 // the DTS preview, the .dtb viewer and compile/decompile commands. Activation only registers things; the
 // language server starts when a dts document is open.
 import * as vscode from 'vscode';
+import { join } from 'node:path';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { SessionHub } from './session-hub';
 import { HypercallView } from './hypercalls/hypercall-view';
@@ -15,10 +16,15 @@ import { compileCommand, decompileCommand } from './dts-commands';
 import { openMemoryAt } from './memory';
 import type { ExtDtLib } from './dtlib-types';
 
-// The language client and the device-tree library are most of the bundle: they are loaded on first use, not
-// at activation (esbuild keeps a require()d module's top level in a lazily run closure).
+// The language client and the device-tree library are most of the code: scripts/build.mjs bundles them
+// separately (dist/extension-lsp.js, dist/extension-dtlib.js) and they are loaded on first use, so activation
+// only loads this small bundle. The computed path keeps esbuild from inlining them here.
+function lazyBundle<T>(name: string): T {
+  return require(join(__dirname, name)) as T;
+}
+
 function dtLib(): ExtDtLib {
-  return (require('./dtlib') as typeof import('./dtlib')).dtLib();
+  return lazyBundle<typeof import('./dtlib')>('extension-dtlib.js').dtLib();
 }
 
 let client: LanguageClient | undefined;
@@ -102,7 +108,7 @@ export function activate(ctx: vscode.ExtensionContext): { hub: SessionHub } {
 
 function startClient(ctx: vscode.ExtensionContext): void {
   if (client || !vscode.workspace.getConfiguration('xenarm').get<boolean>('dts.server.enable', true)) return;
-  client = (require('./lsp-client') as typeof import('./lsp-client')).createDtsClient(ctx);
+  client = lazyBundle<typeof import('./lsp-client')>('extension-lsp.js').createDtsClient(ctx);
   void client.start();
 }
 
