@@ -39,27 +39,40 @@ function liveProps(n: Node): Property[] {
 }
 
 function checkDuplicateNodeNames(ctx: CheckContext, node: Node): void {
-  const kids = liveChildren(node);
-  for (let i = 0; i < kids.length; i++) {
-    // dtc compares against every later sibling, deleted ones included.
-    const idx = node.children.indexOf(kids[i]!);
-    for (let j = idx + 1; j < node.children.length; j++) {
-      if (node.children[j]!.name === kids[i]!.name) ctx.fail(node.children[j]!, 'Duplicate node name');
-    }
-  }
+  // dtc compares each live child with every later sibling (deleted ones included) and reports the
+  // later one for each pair; grouping by name gives the same messages in the same order without
+  // comparing every pair.
+  const kids = node.children;
+  if (kids.length < 2) return;
+  const groups = new Map<string, number[]>();
+  kids.forEach((c, i) => {
+    const g = groups.get(c.name);
+    if (g) g.push(i);
+    else groups.set(c.name, [i]);
+  });
+  if (groups.size === kids.length) return;
+  kids.forEach((c, i) => {
+    if (c.deleted) return;
+    const g = groups.get(c.name)!;
+    for (const j of g) if (j > i) ctx.fail(kids[j]!, 'Duplicate node name');
+  });
 }
 
 function checkDuplicatePropertyNames(ctx: CheckContext, node: Node): void {
+  // As dtc: each live property against every later live one, reported on the earlier.
   const props = node.properties;
-  for (let i = 0; i < props.length; i++) {
-    const p = props[i]!;
-    if (p.deleted) continue;
-    for (let j = i + 1; j < props.length; j++) {
-      const p2 = props[j]!;
-      if (p2.deleted) continue;
-      if (p.name === p2.name) ctx.failProp(node, p, 'Duplicate property name');
-    }
-  }
+  if (props.length < 2) return;
+  const groups = new Map<string, number[]>();
+  props.forEach((p, i) => {
+    if (p.deleted) return;
+    const g = groups.get(p.name);
+    if (g) g.push(i);
+    else groups.set(p.name, [i]);
+  });
+  props.forEach((p, i) => {
+    if (p.deleted) return;
+    for (const j of groups.get(p.name)!) if (j > i) ctx.failProp(node, p, 'Duplicate property name');
+  });
 }
 
 function checkNodeNameChars(ctx: CheckContext, node: Node): void {
