@@ -144,5 +144,32 @@ int main(u32 r0, u32 r1, u32 r2) {
   u32 bad = 9;
   check("sched_op(shutdown, bad reason)", HC(HYP_sched_op, 2, &bad, 0), -EINVAL);
   check("sched_op(bad cmd)", HC(HYP_sched_op, 42, 0, 0), -ENOSYS);
+
+  /* With the MMU on, pointers are guest virtual addresses: RAM is identity-mapped, 0x80000000 is an
+     alias of RAM, 0x90000000 is a read-only alias, 0xa0000000 maps nothing. */
+  static u32 ttb[4096] __attribute__((aligned(16384)));
+  for (u32 i = 0; i < 256; i++) ttb[0x400 + i] = ((0x400 + i) << 20) | 0xc02;  /* RW section, PL1 */
+  for (u32 i = 0; i < 16; i++) ttb[0x800 + i] = ((0x400 + i) << 20) | 0xc02;   /* alias, RW */
+  for (u32 i = 0; i < 16; i++) ttb[0x900 + i] = ((0x400 + i) << 20) | 0x8402;  /* alias, PL1 read-only (AP[2:0] = 0b101) */
+  ttb[0x030] = 0x03000000 | 0xc12;                                               /* GIC, XN */
+  __asm__ volatile("mcr p15, 0, %0, c2, c0, 2" :: "r"(0));          /* TTBCR: short descriptors, TTBR0 only */
+  __asm__ volatile("mcr p15, 0, %0, c2, c0, 0" :: "r"((u32)ttb));   /* TTBR0 */
+  __asm__ volatile("mcr p15, 0, %0, c3, c0, 0" :: "r"(1));          /* DACR: domain 0 client */
+  __asm__ volatile("mcr p15, 0, %0, c8, c7, 0" :: "r"(0));          /* TLBIALL */
+  u32 sctlr;
+  __asm__ volatile("mrc p15, 0, %0, c1, c0, 0" : "=r"(sctlr));
+  __asm__ volatile("mcr p15, 0, %0, c1, c0, 0\n\tisb" :: "r"(sctlr | 1) : "memory");
+  static const char msg[] = "written through a virtual alias\n";
+  const char *alias = (const char *)((u32)msg - 0x40000000 + 0x80000000);
+  check("MMU on: console_io(write) from an aliased VA", HC(HYP_console_io, 0, sizeof msg - 1, alias), 0);
+  static char xver[16];
+  char *valias = (char *)((u32)xver - 0x40000000 + 0x80000000);
+  check("MMU on: xen_version(extraversion) into an aliased VA", HC(HYP_xen_version, 1, valias, 0), 0);
+  check("MMU on: the write reached the physical page", memcmp_(xver, ".0", 3), 0);
+  char *ro = (char *)((u32)xver - 0x40000000 + 0x90000000);
+  check("MMU on: read-only VA readable (console_io write)", HC(HYP_console_io, 0, 1, ro), 0);
+  check("MMU on: read-only VA not writable (-EFAULT)", HC(HYP_xen_version, 1, ro, 0), -EFAULT);
+  check("MMU on: unmapped VA (-EFAULT)", HC(HYP_xen_version, 1, 0xa0000000, 0), -EFAULT);
+  print("\n");
   return 0;
 }
