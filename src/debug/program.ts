@@ -46,7 +46,7 @@ export interface GlobalVariable {
   die: Die;
 }
 
-interface Row { address: number; path: string; line: number; column: number; isStmt: boolean; end: boolean }
+interface Row { address: number; path: string; line: number; column: number; isStmt: boolean; end: boolean; discriminator: number }
 
 export class ProgramInfo {
   /** Function and object symbols, sorted by address. */
@@ -79,7 +79,7 @@ export class ProgramInfo {
           for (const r of unit.rows) {
             const f = unit.files[r.file];
             const path = f ? (f.name.startsWith('/') || !f.dir ? f.name : posix.join(f.dir, f.name)) : '?';
-            this.rows.push({ address: r.address, path, line: r.line, column: r.column, isStmt: r.isStmt, end: r.endSequence });
+            this.rows.push({ address: r.address, path, line: r.line, column: r.column, isStmt: r.isStmt, end: r.endSequence, discriminator: r.discriminator });
           }
         }
       } catch (e) {
@@ -306,7 +306,7 @@ export class ProgramInfo {
   }
 
   /** Rows as [address, line] in address order, for step-over logic. */
-  lineRows(): readonly { address: number; line: number; path: string; isStmt: boolean; end: boolean }[] {
+  lineRows(): readonly { address: number; line: number; path: string; isStmt: boolean; end: boolean; discriminator: number }[] {
     return this.byAddress;
   }
 }

@@ -4,14 +4,15 @@
 // with conditions, hit counts and log messages, watchpoints, stepping by line or instruction,
 // hypercall and guest-fault filters.
 import { EventEmitter } from 'node:events';
-import { ExceptionKind, StopReason, WatchKind, type CpuApi } from '../../machine/arm32/contracts';
+import { ExceptionKind, StopReason, type CpuApi } from '../../machine/arm32/contracts';
 import { ElfFile } from '../../machine/elf';
 import { ProgramInfo } from '../program';
 import { decodeFrames, type FrameTable } from '../dwarf/frame';
 import { evaluate, formatValue } from '../expr';
 import type { LaunchConfig } from '../launch-config';
 import type { HypercallRecord } from '../protocol';
-import { AddressTraps, hitConditionPasses, newBreakpointId, type Breakpoint } from './breakpoints';
+import { AddressTraps, hitConditionPasses, type Breakpoint } from './breakpoints';
+import { BreakpointTable, type DataBreakpoint } from './breakpoint-table';
 import { callMatches, describeCall } from './call-filter';
 import { GuestMemory } from './memory';
 import { evalContext, globalsOf, type GlobalInfo } from './symbols';
@@ -38,17 +39,6 @@ export interface StopInfo {
   call?: HypercallRecord;
 }
 
-export interface DataBreakpoint {
-  id: number;
-  address: number;
-  length: number;
-  access: 'read' | 'write' | 'readWrite';
-  condition?: string;
-  hitCondition?: string;
-  hits: number;
-  label: string;
-  watchIds: number[];
-}
 
 /** What a run is trying to do; decides whether a vCPU stop is reported. */
 type Goal =
@@ -71,9 +61,10 @@ export class DebugRuntime extends EventEmitter {
   memory!: GuestMemory;
   globals: GlobalInfo[] = [];
   readonly frameTables: FrameTable[] = [];
-  private traps!: AddressTraps;
-  readonly breakpoints = new Map<number, Breakpoint>();
-  readonly dataBreakpoints = new Map<number, DataBreakpoint>();
+  table!: BreakpointTable;
+  private get traps(): AddressTraps { return this.table.traps; }
+  get breakpoints(): Map<number, Breakpoint> { return this.table.breakpoints; }
+  get dataBreakpoints(): Map<number, DataBreakpoint> { return this.table.dataBreakpoints; }
   /** Exception filters: id → condition ('' = any). */
   readonly filters = new Map<string, string>();
   running = false;
@@ -111,10 +102,9 @@ export class DebugRuntime extends EventEmitter {
     }
     this.target = this.makeTarget(this.config);
     this.memory = new GuestMemory(this.target.bus, () => this.cpu(this.focusCpu));
-    if (!this.traps) this.traps = new AddressTraps(() => this.target.cpus);
-    else this.traps.reinstall();
+    if (!this.table) this.table = new BreakpointTable(new AddressTraps(() => this.target.cpus), () => this.program, () => this.config.symbols, () => this.target.cpus);
+    else this.table.rearm();
     this.installHooks();
-    for (const d of this.dataBreakpoints.values()) this.armWatch(d);
     this.instructions = 0;
     this.exited = false;
     this.callsSent = 0;
@@ -480,10 +470,24 @@ export class DebugRuntime extends EventEmitter {
 
   private statementStarts: Set<number> | undefined;
 
+  /**
+   * Is pc where a source line starts, as gdb's line table has it? gdb does not record a row whose line
+   * repeats the previous one once that line has had a non-zero discriminator (dwarf_record_line_p),
+   * so jumping to such a row (a loop condition) lands in the middle of the line and stepping goes on.
+   */
   private isStatementStart(pc: number): boolean {
     if (!this.statementStarts) {
-      this.statementStarts = new Set();
-      for (const r of this.program!.lineRows()) if (r.isStmt && !r.end) this.statementStarts.add(r.address);
+      const starts = new Set<number>();
+      let lastLine = -1, lastPath = '', nonZero = false;
+      for (const r of this.program!.lineRows()) {
+        if (r.end) { lastLine = -1; lastPath = ''; nonZero = false; continue; }
+        if (r.line !== lastLine) nonZero = r.discriminator !== 0;
+        else nonZero ||= r.discriminator !== 0;
+        const recorded = r.path !== lastPath || r.line !== lastLine || !nonZero;
+        if (recorded && r.isStmt) starts.add(r.address);
+        lastLine = r.line; lastPath = r.path;
+      }
+      this.statementStarts = starts;
     }
     return this.statementStarts.has(pc);
   }
@@ -559,110 +563,10 @@ export class DebugRuntime extends EventEmitter {
 
   // ---- breakpoints --------------------------------------------------------------------------------
 
-  private replace(kind: Breakpoint['kind'], keep: (b: Breakpoint) => boolean, next: Breakpoint[]): void {
-    for (const b of [...this.breakpoints.values()]) {
-      if (b.kind !== kind || !keep(b)) continue;
-      if (b.verified) for (const a of b.addresses) this.traps.remove(a);
-      this.breakpoints.delete(b.id);
-    }
-    for (const b of next) {
-      this.breakpoints.set(b.id, b);
-      if (b.verified) for (const a of b.addresses) this.traps.add(a);
-    }
-  }
-
-  setLineBreakpoints(path: string, bps: { line: number; condition?: string; hitCondition?: string; logMessage?: string }[]): Breakpoint[] {
-    const out = bps.map((s) => {
-      const b: Breakpoint = { id: newBreakpointId(), kind: 'line', addresses: [], verified: false, hits: 0, path, line: s.line, condition: s.condition, hitCondition: s.hitCondition, logMessage: s.logMessage };
-      if (!this.program) { b.message = 'no debug information: the launch has no ELF with symbols ("symbols")'; return b; }
-      const r = this.program.addressesForLine(path, s.line);
-      if (!r || r.addresses.length === 0) {
-        const known = this.program.sourceFiles().some((f) => f === path || f.endsWith('/' + path.split('/').pop()));
-        b.message = known ? `no code at or after line ${s.line} in this file` : `${path} is not part of the program's debug information`;
-        return b;
-      }
-      b.addresses = r.addresses; b.line = r.line; b.verified = true;
-      return this.checkCondition(b);
-    });
-    this.replace('line', (b) => b.path === path, out);
-    return out;
-  }
-
-  setFunctionBreakpoints(bps: { name: string; condition?: string; hitCondition?: string }[]): Breakpoint[] {
-    const out = bps.map((s) => {
-      const b: Breakpoint = { id: newBreakpointId(), kind: 'function', addresses: [], verified: false, hits: 0, condition: s.condition, hitCondition: s.hitCondition };
-      const call = /^hypercall:\s*(\w+)$/.exec(s.name.trim());
-      if (call) { b.callName = call[1]; b.verified = true; b.message = `stops before every ${call[1]} hypercall`; return b; }
-      const name = s.name.trim();
-      const fn = this.program?.functions.find((f) => f.name === name);
-      const sym = this.program?.lookup(name);
-      let address: number | undefined;
-      if (fn) address = fn.die ? this.program!.skipPrologue(fn.low) : fn.low;
-      else if (sym && sym.type === 2) address = sym.value & ~1;
-      else if (/^(0x[0-9a-f]+|\*\s*0x[0-9a-f]+)$/i.test(name)) address = Number(name.replace('*', '').trim());
-      if (address === undefined) { b.message = this.program ? `no function named "${name}" in ${this.config.symbols}` : 'no symbols loaded'; return b; }
-      b.addresses = [address]; b.verified = true;
-      const loc = this.program?.locate(address);
-      if (loc) { b.path = loc.path; b.line = loc.line; }
-      return this.checkCondition(b);
-    });
-    this.replace('function', () => true, out);
-    return out;
-  }
-
-  setInstructionBreakpoints(bps: { instructionReference: string; offset?: number; condition?: string; hitCondition?: string }[]): Breakpoint[] {
-    const out = bps.map((s) => {
-      const b: Breakpoint = { id: newBreakpointId(), kind: 'instruction', addresses: [], verified: false, hits: 0, condition: s.condition, hitCondition: s.hitCondition };
-      const m = /^\s*(0x[0-9a-f]+|\d+)\s*$/i.exec(s.instructionReference);
-      if (!m) { b.message = `"${s.instructionReference}" is not an instruction address`; return b; }
-      const a = (Number(m[1]) + (s.offset ?? 0)) >>> 0;
-      if (a & 1) { b.message = `0x${a.toString(16)} is not an instruction boundary (odd address)`; return b; }
-      b.addresses = [a]; b.verified = true;
-      const loc = this.program?.locate(a);
-      if (loc) { b.path = loc.path; b.line = loc.line; }
-      return this.checkCondition(b);
-    });
-    this.replace('instruction', () => true, out);
-    return out;
-  }
-
-  /** A condition that cannot even be parsed makes the breakpoint unverified with the parser's message. */
-  private checkCondition(b: Breakpoint): Breakpoint {
-    if (b.condition?.trim()) {
-      try {
-        evaluate(b.condition, { register: () => ({ type: { kind: 'int', bits: 32, signed: false, name: 'u32' }, v: 0n }), symbol: () => ({ type: { kind: 'int', bits: 32, signed: false, name: 'u32' }, v: 0n }), readMemory: (_a, n) => new Uint8Array(n) });
-      } catch (e) {
-        b.verified = false; b.message = `condition: ${(e as Error).message}`;
-      }
-    }
-    if (b.hitCondition?.trim()) {
-      try { hitConditionPasses(b.hitCondition, 0); } catch (e) { b.verified = false; b.message = (e as Error).message; }
-    }
-    return b;
-  }
-
-  setDataBreakpoints(bps: { dataId: string; accessType?: 'read' | 'write' | 'readWrite'; condition?: string; hitCondition?: string }[]): { verified: boolean; id: number; message?: string }[] {
-    for (const d of this.dataBreakpoints.values()) this.disarmWatch(d);
-    this.dataBreakpoints.clear();
-    return bps.map((s) => {
-      const m = /^(0x[0-9a-f]+):(\d+)(?::(.*))?$/i.exec(s.dataId);
-      const id = newBreakpointId();
-      if (!m) return { verified: false, id, message: `bad data breakpoint id "${s.dataId}"` };
-      const d: DataBreakpoint = { id, address: Number(m[1]), length: Number(m[2]), access: s.accessType ?? 'write', condition: s.condition, hitCondition: s.hitCondition, hits: 0, label: m[3] || m[1], watchIds: [] };
-      this.dataBreakpoints.set(id, d);
-      this.armWatch(d);
-      return { verified: true, id };
-    });
-  }
-
-  private armWatch(d: DataBreakpoint): void {
-    const kind = d.access === 'read' ? WatchKind.Read : d.access === 'readWrite' ? WatchKind.ReadWrite : WatchKind.Write;
-    d.watchIds = this.target.cpus.map((c) => c.mem.addWatchpoint(d.address, d.length, kind));
-  }
-
-  private disarmWatch(d: DataBreakpoint): void {
-    this.target.cpus.forEach((c, k) => { if (d.watchIds[k] !== undefined) c.mem.removeWatchpoint(d.watchIds[k]); });
-  }
+  setLineBreakpoints(path: string, bps: Parameters<BreakpointTable['setLineBreakpoints']>[1]) { return this.table.setLineBreakpoints(path, bps); }
+  setFunctionBreakpoints(bps: Parameters<BreakpointTable['setFunctionBreakpoints']>[0]) { return this.table.setFunctionBreakpoints(bps); }
+  setInstructionBreakpoints(bps: Parameters<BreakpointTable['setInstructionBreakpoints']>[0]) { return this.table.setInstructionBreakpoints(bps); }
+  setDataBreakpoints(bps: Parameters<BreakpointTable['setDataBreakpoints']>[0]) { return this.table.setDataBreakpoints(bps); }
 
   /** Resolves an expression (or a global) to a watchable range: "0x40001000:4:counter". */
   dataIdFor(expression: string, cpu: number, frameIndex = 0): { dataId: string; description: string } | { error: string } {

@@ -113,7 +113,7 @@ test('pause stops a guest running flat out, where it runs', async (t) => {
   if (!elf) return;
   const dc = await client();
   try {
-    await launchAndStop(dc, launchArgs(elf), () => dc.setBreakpointsRequest({ source, breakpoints: [{ line: line('spin') }] }));
+    await launchAndStop(dc, launchArgs(elf), () => dc.setBreakpointsRequest({ source, breakpoints: [{ line: line('abort') }] }));
     // Make main spin forever, then let it run and pause it.
     const set = await dc.evaluateRequest({ expression: 'spin', context: 'watch' });
     assert.equal(set.body.result, '0 (0x0)');
