@@ -48,7 +48,17 @@ class DataBuilder {
     for (let i = 0; i < b.length; i++) this.bytes.push(b[i]!);
   }
   appendInt(v: bigint, bits: number): void {
-    for (let s = bits - 8; s >= 0; s -= 8) this.bytes.push(Number((v >> BigInt(s)) & 0xffn));
+    const b = this.bytes;
+    if (bits === 64) {
+      const hi = Number((v >> 32n) & 0xffffffffn);
+      const lo = Number(v & 0xffffffffn);
+      b.push(hi >>> 24, (hi >>> 16) & 0xff, (hi >>> 8) & 0xff, hi & 0xff, lo >>> 24, (lo >>> 16) & 0xff, (lo >>> 8) & 0xff, lo & 0xff);
+      return;
+    }
+    const n = Number(v & 0xffffffffn);
+    if (bits === 32) b.push(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
+    else if (bits === 16) b.push((n >>> 8) & 0xff, n & 0xff);
+    else b.push(n & 0xff);
   }
   toData(): Data {
     return { bytes: Uint8Array.from(this.bytes), markers: this.markers };
