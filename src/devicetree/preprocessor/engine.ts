@@ -603,7 +603,7 @@ function headerSpec(toks: Token[]): { name: string; angle: boolean } | undefined
 function findGuard(lexed: LexedFile): string | null {
   const t = lexed.tokens;
   const isHash = (i: number) => t[i]?.bol && t[i].kind === Kind.Punct && t[i].text === '#';
-  if (!isHash(0) || t[1]?.bol) return null;
+  if (!isHash(0) || !t[1] || t[1].bol) return null;
   let guard: string | null = null;
   let lineEnd = 2;
   while (lineEnd < t.length && !t[lineEnd].bol) lineEnd++;
