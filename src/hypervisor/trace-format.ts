@@ -17,8 +17,9 @@ export function formatResult(r: HypercallRecord): string {
   if (r.result === undefined) return '…';
   const v = r.result;
   if (v < 0) {
-    const name = r.kind === 'xen' ? ERRNO[v] : PSCI_RET[v];
-    return name ? `-${name.startsWith('E') ? name : name} (${v})` : String(v);
+    // Xen errors as -ERRNO, PSCI's as their names (they are not errno values).
+    if (r.kind === 'xen') return ERRNO[v] ? `-${ERRNO[v]} (${v})` : String(v);
+    return PSCI_RET[v] ? `${PSCI_RET[v]} (${v})` : String(v);
   }
   return v > 9 ? `${v} (0x${v.toString(16)})` : String(v);
 }
