@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
-import type { DebugProtocol } from '@vscode/debugprotocol';
 
 const root = join(__dirname, '..');
 const adapter = join(root, 'dist', 'adapter.js');

@@ -8,7 +8,7 @@ import {
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { parseLaunchConfig, LaunchConfigError } from '../launch-config';
+import { parseLaunchConfig } from '../launch-config';
 import { DebugRuntime, type StopInfo } from '../runtime/runtime';
 import { createTarget } from '../runtime/targets';
 import { coreRegisters, bankedRegisters, cp15Registers, vfpRegisters, CORE_NAMES } from '../runtime/registers';
