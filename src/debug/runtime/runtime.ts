@@ -190,6 +190,9 @@ export class DebugRuntime extends EventEmitter {
 
   /** Starts the guest after configuration: stops at entry or runs. */
   begin(): void {
+    // Once per boot: a second configurationDone (or launch) must not start the guest twice.
+    if (this.begun) return;
+    this.begun = true;
     if (this.config.stopOnEntry) this.reportStop({ reason: 'entry', cpu: 0, description: 'Paused on entry' });
     else this.resume({ kind: 'continue' });
   }
@@ -203,6 +206,7 @@ export class DebugRuntime extends EventEmitter {
   }
 
   private idleTimer: NodeJS.Timeout | undefined;
+  private begun = false;
 
   stepInstruction(cpu: number): void { this.resume({ kind: 'instruction', cpu }); }
 
@@ -632,6 +636,7 @@ export class DebugRuntime extends EventEmitter {
     this.pendingCall = undefined;
     this.pendingFaultKind = undefined;
     this.load();
+    this.begun = false;
     this.begin();
   }
 

@@ -64,6 +64,10 @@ export class XenarmDebugSession extends DebugSession {
   }
 
   protected override launchRequest(response: DebugProtocol.LaunchResponse, args: DebugProtocol.LaunchRequestArguments): void {
+    if (this.launched) {
+      this.sendErrorResponse(response, { id: 1004, format: 'xenarm: this session has already launched a guest (use restart)', showUser: true });
+      return;
+    }
     try {
       const cfg = parseLaunchConfig(args as Record<string, unknown>);
       const rt = new DebugRuntime(cfg, createTarget);
@@ -75,6 +79,8 @@ export class XenarmDebugSession extends DebugSession {
       return;
     }
     const rt = this.runtime!;
+    const c = rt.config;
+    this.sendEvent(new OutputEvent(`xenarm: booting ${c.kernel} (bootProtocol ${c.bootProtocol}, ${c.memoryMiB} MiB, ${c.cpus} vCPU${c.cpus > 1 ? 's' : ''}, stopOnEntry ${c.stopOnEntry})\n`, 'console'));
     for (const w of rt.program?.warnings ?? []) this.sendEvent(new OutputEvent(`xenarm: ${w}\n`, 'console'));
     if (cfg(rt).symbols === undefined) this.sendEvent(new OutputEvent('xenarm: no ELF symbols: source breakpoints and source stepping are unavailable (set "symbols")\n', 'console'));
     this.sendEvent(new Event(Events.boot, rt.target.boot));
