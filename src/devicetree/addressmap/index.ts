@@ -4,7 +4,7 @@
 import { getProperty, nodePath, type DeviceTree, type Diagnostic, type Node, type Property, type SourcePos } from '../model';
 import { addressCells, cellCount, cells, hasOwnCells, numberOf, phandleIndex, readNumber, sizeCells } from './cells';
 import { routeInterrupts, type InterruptRoute, type RouteProblem } from './interrupts';
-import { isPciBus, translate, type TranslateProblem } from './translate';
+import { MAX_CELLS, isPciBus, translate, type TranslateProblem } from './translate';
 
 export type { InterruptRoute } from './interrupts';
 export { translate } from './translate';
@@ -88,7 +88,9 @@ export function buildAddressMap(tree: DeviceTree): AddressMap {
     if (n.deleted) return;
     const parent = n.parent;
     const reg = getProperty(n, 'reg');
-    if (reg && parent) {
+    if (reg && parent && (addressCells(parent) > MAX_CELLS || sizeCells(parent) > MAX_CELLS)) {
+      report('error', `${nodePath(n)}: implausible #address-cells/#size-cells in ${nodePath(parent)} (more than ${MAX_CELLS})`, n, reg);
+    } else if (reg && parent) {
       const na = addressCells(parent);
       const ns = sizeCells(parent);
       const entry = na + ns;
@@ -118,7 +120,7 @@ export function buildAddressMap(tree: DeviceTree): AddressMap {
       }
     }
     const dr = getProperty(n, 'dma-ranges');
-    if (dr && parent && dr.value.bytes.length > 0) {
+    if (dr && parent && dr.value.bytes.length > 0 && Math.max(addressCells(n), addressCells(parent), sizeCells(n)) <= MAX_CELLS) {
       const cna = addressCells(n);
       const pna = addressCells(parent);
       const cns = sizeCells(n);

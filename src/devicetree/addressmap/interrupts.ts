@@ -70,6 +70,9 @@ export function resolve(
     if (intsize !== spec.length) {
       return { specifier: spec, via, problem: { message: `${nodePath(ipar)} has #interrupt-cells = <${intsize}> but the specifier has ${spec.length} cells`, node: ipar } };
     }
+    if (intsize > 64 || addrsize > 64) {
+      return { specifier: spec, via, problem: { message: `implausible #interrupt-cells/#address-cells on ${nodePath(ipar)}`, node: ipar } };
+    }
     const intc = !!getProperty(ipar, 'interrupt-controller');
     const map = getProperty(ipar, 'interrupt-map');
     // An interrupt-map on a controller takes precedence (Linux since 5.16); without one we are done.

@@ -18,6 +18,9 @@ export interface TranslateResult {
   overrun?: TranslateProblem;
 }
 
+/** More cells than any binding uses: treated as a broken tree rather than iterated over. */
+export const MAX_CELLS = 8;
+
 export function isPciBus(n: Node): boolean {
   const p = getProperty(n, 'device_type');
   if (!p) return false;
@@ -49,6 +52,9 @@ export function translate(addr: number[], bus: Node, size = 0n, rangesName: 'ran
   while (b.parent) {
     const parent = b.parent;
     const pna = addressCells(parent);
+    if (pna > MAX_CELLS || addressCells(b) > MAX_CELLS || sizeCells(b) > MAX_CELLS) {
+      return { problem: { message: `implausible #address-cells/#size-cells on ${nodePath(b)} or ${nodePath(parent)} (more than ${MAX_CELLS})`, node: b } };
+    }
     const ranges = getProperty(b, rangesName);
     if (!ranges && rangesName === 'ranges') {
       return { problem: { message: `${nodePath(b)} has no "ranges" property, so addresses on its bus are not visible to the CPU`, node: b } };
