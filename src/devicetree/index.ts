@@ -12,6 +12,8 @@ export type { DeviceTree, Diagnostic, Node, Property, SourcePos, Marker, Data, R
 export { formatPos, nodePath, getProperty, getChild } from './model';
 export { DtbError } from './dtb-reader';
 export { formatDiagnostic } from './checks/framework';
+export { restoreLabelsFromSymbols } from './livetree';
+export { applyOverlays, applyOverlayTree, OverlayError } from './overlay';
 
 export interface CompileOptions {
   /** The file name positions refer to (and relative includes start from). */

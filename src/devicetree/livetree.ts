@@ -363,3 +363,25 @@ export function guessBootCpuid(root: Node): number {
   if (!reg || reg.value.bytes.length !== 4) return 0;
   return readU32(reg.value.bytes);
 }
+
+/**
+ * Labels restored from a blob's /__symbols__ (what dtc 1.8 does on input; Debian's 1.6.1 does not, so
+ * xenarm dtc leaves it off): each symbol becomes a label on the node its path names. Returns the
+ * symbols whose path names no node.
+ */
+export function restoreLabelsFromSymbols(dt: DeviceTree): string[] {
+  const syms = getSubnode(dt.root, '__symbols__');
+  const missing: string[] = [];
+  if (!syms) return missing;
+  for (const p of syms.properties) {
+    if (p.deleted) continue;
+    const b = p.value.bytes;
+    const nul = b.indexOf(0);
+    let path = '';
+    for (let i = 0; i < (nul < 0 ? b.length : nul); i++) path += String.fromCharCode(b[i]!);
+    const n = getNodeByPath(dt.root, path);
+    if (n) addLabel(n, p.name);
+    else missing.push(p.name);
+  }
+  return missing;
+}

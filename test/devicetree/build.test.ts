@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { requireTools } from '../support/tools';
 import { addNode, addReserve, newTree, setBytes, setCells, setEmpty, setPhandle, setString, setStrings, setU32Cells, setU64Cells, BuildError } from '../../src/devicetree/build';
-import { dtbToTree, treeToDtb, treeToDts } from '../../src/devicetree/index';
+import { dtbToTree, restoreLabelsFromSymbols, treeToDtb, treeToDts } from '../../src/devicetree/index';
 
 function guestTree() {
   const t = newTree();
@@ -52,4 +52,18 @@ test('builders reject names dtc would reject and values that do not fit', () => 
   assert.throws(() => setU32Cells(t.root, 'x', 0x100000000), BuildError);
   assert.throws(() => setEmpty(t.root, 'a=b'), BuildError);
   assert.equal(addNode(t.root, 'n@1'), addNode(t.root, 'n@1'));
+});
+
+test('labels restored from __symbols__ print as dtc 1.6.1 prints source labels', (t) => {
+  if (!requireTools(t, ['dtc'], 'device-tree-compiler')) return;
+  const src = '/dts-v1/;\n/ {\n\tl1: a { x = <1>; };\n\tb { l2: c { }; };\n};\n';
+  const blob = spawnSync('dtc', ['-@', '-I', 'dts', '-O', 'dtb', '-q'], { input: src }).stdout;
+  const tree = dtbToTree(blob);
+  assert.deepEqual(restoreLabelsFromSymbols(tree), []);
+  // dtc -I dts -O dts of the source with the same __symbols__ carries the same labels.
+  const ref = spawnSync('dtc', ['-@', '-I', 'dts', '-O', 'dts', '-q'], { input: src }).stdout.toString('latin1');
+  const ours = treeToDts(tree);
+  assert.match(ours, /\tl1: a \{/);
+  assert.match(ours, /\t\tl2: c \{/);
+  assert.equal(ours.replace(/ = "[^"]*"/g, ''), ref.replace(/ = "[^"]*"/g, ''));
 });
