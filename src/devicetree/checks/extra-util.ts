@@ -123,20 +123,26 @@ export function busMap(ctx: CheckContext): Map<Node, Bus> {
   return m;
 }
 
-/** dtc's get_node_by_phandle: the first live node (pre-order) with that phandle. */
+/**
+ * dtc's get_node_by_phandle: the first live node (pre-order) with that phandle. The index is built
+ * once per run, when a check first needs it (after phandle_references assigned the phandles).
+ */
 export function nodeByPhandle(ctx: CheckContext, phandle: number): Node | undefined {
   const ph = phandle >>> 0;
   if (ph === 0 || ph === 0xffffffff) return undefined;
-  const find = (n: Node): Node | undefined => {
-    if (n.phandle >>> 0 === ph) return n.deleted ? undefined : n;
-    for (const c of n.children) {
-      if (c.deleted) continue;
-      const r = find(c);
-      if (r) return r;
-    }
-    return undefined;
-  };
-  return find(ctx.tree.root);
+  let index = ctx.state.get('extra:phandles') as Map<number, Node> | undefined;
+  if (!index) {
+    const m = new Map<number, Node>();
+    const walk = (n: Node): void => {
+      if (n.deleted) return;
+      const p = n.phandle >>> 0;
+      if (p !== 0 && !m.has(p)) m.set(p, n);
+      for (const c of n.children) walk(c);
+    };
+    walk(ctx.tree.root);
+    ctx.state.set('extra:phandles', (index = m));
+  }
+  return index.get(ph);
 }
 
 /** dtc's get_node_by_path (exact names, no alias resolution). */
