@@ -62,7 +62,6 @@ export async function runDom0(p: ParsedArgs): Promise<number> {
       const r: Dom0RunResult = dom0.run(budget, Math.max(1, deadline - Date.now()));
       total += r.instructions;
       if (r.reason === 'shutdown') {
-        if (p.options.get('stats')) process.stderr.write(`xenarm: ${total} instructions\n`);
         const s = r.shutdown!;
         if (s.reason !== 'poweroff') process.stderr.write(`xenarm: dom0 shut down: ${s.reason}\n`);
         return s.exitStatus;
@@ -80,6 +79,8 @@ export async function runDom0(p: ParsedArgs): Promise<number> {
     }
   } finally {
     input.detach();
+    // Printed however the run ends (shutdown, limit, hang), so a slow boot can be measured too.
+    if (p.options.get('stats')) process.stderr.write(`xenarm: ${total} instructions\n`);
   }
 }
 
