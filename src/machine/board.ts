@@ -21,6 +21,8 @@ export interface TimerOutputs {
   physLevel(): boolean;
   /** CNTV (virtual timer) output → PPI 27. */
   virtLevel(): boolean;
+  /** CNTVOFF, set by the hypervisor: the guest's CNTVCT is the count minus this (memory systems that model it). */
+  cntvoff?: number;
   /** Secure physical (PPI 29) and hyp (PPI 26) timers, when the memory system provides them. */
   secPhysLevel?(): boolean;
   hypLevel?(): boolean;

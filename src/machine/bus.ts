@@ -36,10 +36,16 @@ export class BusError extends Error {
 export class Bus {
   readonly rams: RamRegion[] = [];
   private readonly mmio: MmioRegion[] = [];
-  /** One flag per 4 KiB page of each RAM region: set while decoded code from that page is cached. */
+  /**
+   * Per 4 KiB page of each RAM region, the set of holders (one bit per vCPU) that keep decoded code from
+   * it; writes to a page with any holder are reported through onCodeWrite.
+   */
   private readonly codePages = new Map<RamRegion, Uint8Array>();
-  /** Called with the physical page number when a page marked as code is written. */
-  onCodeWrite: ((page: number) => void) | null = null;
+  /**
+   * Called when a page marked as code is written: its physical page number and the written byte range
+   * inside the page. The page stays marked until every holder releases it (releaseCode).
+   */
+  onCodeWrite: ((page: number, offset: number, length: number) => void) | null = null;
   /**
    * Called with the page's physical address when a page becomes code: memory systems drop the fast
    * write paths they keep to it, so later writes come through codeWritten.
@@ -84,15 +90,25 @@ export class Bus {
     return undefined;
   }
 
-  /** Marks the page holding pa as containing cached decoded code; writes to it will call onCodeWrite. */
-  markCode(pa: number): void {
+  /**
+   * Marks the page holding pa as containing code decoded by `holder` (a bit mask, one bit per vCPU);
+   * writes to it will call onCodeWrite.
+   */
+  markCode(pa: number, holder = 1): void {
     const r = this.ramAt(pa);
     if (!r) return;
     const flags = this.codePages.get(r)!, p = (pa - r.base) >>> PAGE_SHIFT;
-    if (flags[p]) return;
-    flags[p] = 1;
+    const was = flags[p];
+    flags[p] = was | holder;
+    if (was) return;
     const pagePa = r.base + p * 4096;
     for (const l of this.codeMarkListeners) l(pagePa);
+  }
+
+  /** A holder dropped all its decoded code from physical page `page`. */
+  releaseCode(page: number, holder = 1): void {
+    const pa = page * 4096, r = this.ramAt(pa);
+    if (r) this.codePages.get(r)![(pa - r.base) >>> PAGE_SHIFT] &= ~holder;
   }
 
   private noteWrite(r: RamRegion, pa: number, len: number): void {
@@ -100,15 +116,16 @@ export class Bus {
     const first = (pa - r.base) >>> PAGE_SHIFT, last = (pa + len - 1 - r.base) >>> PAGE_SHIFT;
     for (let p = first; p <= last; p++) {
       if (flags[p]) {
-        flags[p] = 0;
-        this.onCodeWrite?.((r.base >>> PAGE_SHIFT) + p);
+        const pageStart = r.base + p * 4096;
+        const lo = Math.max(pa, pageStart), hi = Math.min(pa + len, pageStart + 4096);
+        this.onCodeWrite?.(Math.floor(pageStart / 4096), lo - pageStart, hi - lo);
       }
     }
   }
 
   /** Is this RAM page flagged as holding cached code (for fast paths that write RAM directly)? */
   isCodePage(r: RamRegion, offset: number): boolean {
-    return this.codePages.get(r)![offset >>> PAGE_SHIFT] === 1;
+    return this.codePages.get(r)![offset >>> PAGE_SHIFT] !== 0;
   }
 
   /** Fast paths that write RAM directly must call this when isCodePage is true. */

@@ -92,8 +92,28 @@ function readsRawPc(d: D): boolean {
   }
 }
 
+/**
+ * Kinds run by calling the interpreter's exec on the decoded record (they neither branch nor change mode,
+ * and read the pc only through c.cur), with the register fields they write: r15 there ends the block.
+ */
+const CALLED: Partial<Record<K, (d: D) => number[]>> = {
+  [K.MulLong]: (d) => [d.a, d.b], [K.Umaal]: (d) => [d.a, d.b], [K.MulHalf]: (d) => (d.x === 2 ? [d.a, d.b] : [d.a]),
+  [K.SignedMul]: (d) => (d.x === 4 ? [d.a, d.b] : [d.a]), [K.Div]: (d) => [d.a], [K.Qadd]: (d) => [d.b],
+  [K.Parallel]: (d) => [d.b], [K.Pkh]: (d) => [d.b], [K.Sat]: (d) => [d.b], [K.Sat16]: (d) => [d.b], [K.Sel]: (d) => [d.b],
+  [K.Rbit]: (d) => [d.b], [K.Revsh]: (d) => [d.b], [K.Usad8]: (d) => [d.a], [K.Bfi]: (d) => [d.b],
+  [K.Mrc]: () => [], [K.Vfp]: () => [], [K.Clrex]: () => [],
+  [K.Ldrd]: (d) => [d.a, d.b, d.d], [K.Strd]: (d) => [d.a], [K.Ldrex]: (d) => [d.b, d.d], [K.Strex]: (d) => [d.b],
+};
+
 /** Body of one instruction (without its condition), or null when the block must end before it. */
-function body(d: D, pc: number, next: string): string | null {
+function body(d: D, pc: number, next: string, k: number): string | null {
+  const called = CALLED[d.k];
+  if (called !== undefined) {
+    // Register fields naming r15 as a source are read through reg() (c.cur) or mean "none" in the interpreter.
+    if (called(d).includes(15)) return null;
+    if ((d.k === K.Ldrd || d.k === K.Strd) && d.a === 15 && (d.x & 1)) return null;
+    return `c.cur=${pc | 0};c.execOne(ds[${k}]);if(c.att){r[15]=${next};return K;}`;
+  }
   if (readsRawPc(d)) return null;
   const exitCheck = (k: string) => `if(c.att){r[15]=${next};return ${k};}`;
   switch (d.k) {
@@ -249,6 +269,7 @@ function branch(d: D, pc: number): string | null {
 export function translateA32(pc: number, at: (i: number) => D | undefined): { fn: BlockFn; length: number } | null {
   let code = '';
   let n = 0;
+  const ds: D[] = [];
   let ended = false;
   const pageWordsLeft = (4096 - (pc & 0xfff)) >>> 2;
   for (; n < Math.min(MAX_BLOCK, pageWordsLeft); n++) {
@@ -267,7 +288,8 @@ export function translateA32(pc: number, at: (i: number) => D | undefined): { fn
       ended = true;
       break;
     }
-    const b = body(d, ipc, next);
+    const b = body(d, ipc, next, ds.length);
+    if (b !== null && b.includes('ds[')) ds.push(d);
     if (b === null) break;
     const withK = b.replace(/return K;/g, `return ${n + 1};`);
     code += `// ${hex(ipc)}\n` + (cond === null ? withK : `if(${cond}){${withK}}`) + '\n';
@@ -275,6 +297,6 @@ export function translateA32(pc: number, at: (i: number) => D | undefined): { fn
   if (n === 0) return null;
   if (!ended) code += `r[15]=${(pc + 4 * n) | 0};return ${n};\n`;
   const src = `"use strict";let A=0,B=0,M=0,R=0,SC=0,V=0,OA=0,${Array.from({ length: 15 }, (_, i) => `L${i}=0`).join(',')};\n${code}`;
-  const fn = new Function('c', 'r', 'm', 'u', src) as BlockFn;
+  const fn = new Function('ds', `return function block(c, r, m, u) {${src}}`)(ds) as BlockFn;
   return { fn, length: n };
 }

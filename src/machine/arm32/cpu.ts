@@ -339,15 +339,57 @@ export class Arm32Cpu implements CpuApi {
       mem: this.mem, cp15: this.cp15,
     });
     const prev = o.bus.onCodeWrite;
-    o.bus.onCodeWrite = (page) => {
-      this.pages.delete(page);
-      this.thumbPages.delete(page);
-      if (page === this.fetchPpage) this.fetchGen = -1;
-      this.att = true; // the block running may have just rewritten itself
-      prev?.(page);
+    o.bus.onCodeWrite = (page, offset, length) => {
+      this.codeWritten(page, offset, length);
+      prev?.(page, offset, length);
     };
     this.mem.onWatch = () => { this.watchHit = true; this.att = true; };
     this.reset(0);
+  }
+
+  /** This vCPU's bit in the bus's code-page holder masks. */
+  private get holder(): number { return 1 << (this.index & 7); }
+  /** Code writes seen per physical page since it was decoded: a page written often is data now. */
+  private readonly codeWrites = new Map<number, number>();
+
+  /**
+   * A write hit a page this or another vCPU decoded: drop the decoded instructions (and translated blocks)
+   * the written bytes overlap. A page written many times is dropped whole and released, so it gets its
+   * fast write path back.
+   */
+  private codeWritten(page: number, offset: number, length: number): void {
+    const arm = this.pages.get(page), thumb = this.thumbPages.get(page);
+    if (page - 1 >= 0 && offset < 2) {
+      // A 32-bit Thumb instruction at the end of the previous page has its second halfword here.
+      const before = this.thumbPages.get(page - 1);
+      if (before) before[2047] = undefined;
+    }
+    if (!arm && !thumb) return;
+    this.att = true; // the block running may have just rewritten itself
+    const n = (this.codeWrites.get(page) ?? 0) + 1;
+    if (n > 64) {
+      this.pages.delete(page);
+      this.thumbPages.delete(page);
+      this.codeWrites.delete(page);
+      if (page === this.fetchPpage) this.fetchGen = -1;
+      this.bus.releaseCode(page, this.holder);
+      return;
+    }
+    this.codeWrites.set(page, n);
+    const end = offset + Math.max(1, length) - 1;
+    if (arm) {
+      const first = offset >>> 2, last = end >>> 2;
+      for (let i = first; i <= last; i++) arm[i] = undefined;
+      // Blocks starting before the write that extend over it.
+      for (let j = first - 1; j >= 0 && j >= first - 64; j--) {
+        const d = arm[j];
+        if (d !== undefined && d.blk !== null && j + d.blkLen > first) { d.blk = null; d.blkPc = -1; }
+      }
+    }
+    if (thumb) {
+      const first = Math.max(0, (offset >>> 1) - 1), last = end >>> 1;
+      for (let i = first; i <= last; i++) thumb[i] = undefined;
+    }
   }
 
   // ---- state access ------------------------------------------------------------------------
@@ -626,7 +668,7 @@ export class Arm32Cpu implements CpuApi {
       if (!page) {
         page = new Array(PAGE_WORDS);
         this.pages.set(ppage, page);
-        this.bus.markCode(ppage * 4096);
+        this.bus.markCode(ppage * 4096, this.holder);
       }
       this.fetchVpage = vpage; this.fetchPpage = ppage; this.fetchGen = this.mem.generation; this.fetchUser = user; this.fetchCache = page;
     }
@@ -649,7 +691,7 @@ export class Arm32Cpu implements CpuApi {
     if (!page) {
       page = new Array(2048);
       this.thumbPages.set(ppage, page);
-      this.bus.markCode(ppage * 4096);
+      this.bus.markCode(ppage * 4096, this.holder);
     }
     const idx = (pc >>> 1) & 2047;
     let d = page[idx];
@@ -658,7 +700,7 @@ export class Arm32Cpu implements CpuApi {
       let hw2 = 0;
       if (isT32Wide(hw1)) {
         hw2 = this.mem.fetch16((pc + 2) >>> 0, user);
-        this.bus.markCode(this.mem.translate((pc + 2) >>> 0, Access.Fetch, user));
+        this.bus.markCode(this.mem.translate((pc + 2) >>> 0, Access.Fetch, user), this.holder);
       }
       d = decodeT32(hw1, hw2);
       page[idx] = d;
@@ -890,6 +932,12 @@ export class Arm32Cpu implements CpuApi {
   }
 
   // ---- A32 execution ------------------------------------------------------------------------------
+
+  /** For translated blocks: one instruction through the interpreter (c.cur already set). */
+  execOne(d: D): void {
+    this.r[15] = (this.cur + 4) | 0;
+    this.exec(d);
+  }
 
   private exec(d: D): void {
     const r = this.r;

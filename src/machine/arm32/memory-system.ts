@@ -7,7 +7,14 @@ import {
   type Cp15, type VirtualMemory, type WatchpointSupport,
 } from './contracts';
 
-export interface GenericTimerApi { nextDeadline(): number; physLevel(): boolean; virtLevel(): boolean }
+export interface GenericTimerApi {
+  nextDeadline(): number; physLevel(): boolean; virtLevel(): boolean;
+  /**
+   * CNTVOFF, as the hypervisor (PL2) sets it: the guest's CNTVCT = CNTPCT - cntvoff, and the virtual
+   * timer compares CNTV_CVAL with CNTVCT. Guests at PL1 cannot access it. 0 at reset (QEMU virt).
+   */
+  cntvoff: number;
+}
 export interface MemorySystem { cp15: Cp15; mem: VirtualMemory & WatchpointSupport; timer: GenericTimerApi }
 
 const CNTFRQ = 62_500_000;
@@ -16,20 +23,23 @@ const CNTFRQ = 62_500_000;
 const FS = { alignment: 0x01, sectionTranslation: 0x05, pageTranslation: 0x07, externalAbort: 0x08, sectionDomain: 0x09, pageDomain: 0x0b, sectionPermission: 0x0d, pagePermission: 0x0f, l1TranslationAbort: 0x0c, l2TranslationAbort: 0x0e } as const;
 
 class Timer implements GenericTimerApi {
-  pCtl = 0; vCtl = 0; pCval = 0; vCval = 0; kctl = 0;
+  pCtl = 0; vCtl = 0; pCval = 0; vCval = 0; kctl = 0; cntvoff = 0;
   constructor(private readonly counter: () => number) {}
-  private status(ctl: number, cval: number): boolean { return (ctl & 1) === 1 && this.counter() >= cval; }
-  physLevel(): boolean { return this.status(this.pCtl, this.pCval) && (this.pCtl & 2) === 0; }
-  virtLevel(): boolean { return this.status(this.vCtl, this.vCval) && (this.vCtl & 2) === 0; }
+  /** CNTVCT: the physical count minus CNTVOFF. */
+  virtualCount(): number { return this.counter() - this.cntvoff; }
+  private status(ctl: number, cval: number, now: number): boolean { return (ctl & 1) === 1 && now >= cval; }
+  physLevel(): boolean { return this.status(this.pCtl, this.pCval, this.counter()) && (this.pCtl & 2) === 0; }
+  virtLevel(): boolean { return this.status(this.vCtl, this.vCval, this.virtualCount()) && (this.vCtl & 2) === 0; }
+  /** The physical count at which an enabled, unmasked timer next fires (virtual deadlines shifted by CNTVOFF). */
   nextDeadline(): number {
     let d = Infinity;
     if ((this.pCtl & 3) === 1) d = Math.min(d, this.pCval);
-    if ((this.vCtl & 3) === 1) d = Math.min(d, this.vCval);
+    if ((this.vCtl & 3) === 1) d = Math.min(d, this.vCval + this.cntvoff);
     return d;
   }
   ctl(which: 'p' | 'v'): number {
-    const ctl = which === 'p' ? this.pCtl : this.vCtl;
-    return ctl | (this.status(ctl, which === 'p' ? this.pCval : this.vCval) ? 4 : 0);
+    if (which === 'p') return this.pCtl | (this.status(this.pCtl, this.pCval, this.counter()) ? 4 : 0);
+    return this.vCtl | (this.status(this.vCtl, this.vCval, this.virtualCount()) ? 4 : 0);
   }
 }
 
@@ -133,7 +143,7 @@ class Cp15Registers implements Cp15 {
       case 0xe010: return t.kctl;
       case 0xe020: return (t.pCval - this.counter()) | 0;
       case 0xe021: return t.ctl('p');
-      case 0xe030: return (t.vCval - this.counter()) | 0;
+      case 0xe030: return (t.vCval - t.virtualCount()) | 0;
       case 0xe031: return t.ctl('v');
     }
     throw UndefinedInstruction.instance;
@@ -181,7 +191,7 @@ class Cp15Registers implements Cp15 {
       case 0xe010: t.kctl = value; return;
       case 0xe020: t.pCval = this.counter() + (value | 0); this.onTimerChange(); return;
       case 0xe021: t.pCtl = value & 3; this.onTimerChange(); return;
-      case 0xe030: t.vCval = this.counter() + (value | 0); this.onTimerChange(); return;
+      case 0xe030: t.vCval = t.virtualCount() + (value | 0); this.onTimerChange(); return;
       case 0xe031: t.vCtl = value & 3; this.onTimerChange(); return;
     }
     if (crn === 7) {
@@ -216,7 +226,8 @@ class Cp15Registers implements Cp15 {
       if (!priv && !this.pl0Timer64(opc1)) throw UndefinedInstruction.instance;
       const now = this.counter();
       const split = (v: number): [number, number] => [v % 0x100000000 >>> 0, Math.floor(v / 0x100000000) >>> 0];
-      if (opc1 === 0 || opc1 === 1) return split(now);
+      if (opc1 === 0) return split(now);
+      if (opc1 === 1) return split(now - t.cntvoff);
       if (opc1 === 2) return split(t.pCval);
       if (opc1 === 3) return split(t.vCval);
     }
