@@ -112,7 +112,7 @@ export function compileBinary(text: string, opts: PipelineOptions): PipelineResu
     text = pre.text;
   }
   const lx = new Lexer(text, opts.file, host);
-  const parser = new Parser(lx, { readBinary: (name, dir) => openOnPath(name, dir, includeDirs, opts.readFile)?.bytes });
+  const parser = new Parser(lx, { readBinary: (name, dir) => openOnPath(name, dir, includeDirs, opts.readFile) });
   parser.recover = opts.recover ?? false;
   const parsed = parser.parse();
   const diagnostics: Diagnostic[] = [...preDiagnostics, ...parsed.messages.map((m) => {

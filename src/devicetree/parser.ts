@@ -24,8 +24,8 @@ export interface ParseResult {
 }
 
 export interface ParserHost {
-  /** Reads a /incbin/ file relative to `dir`, then the include path. */
-  readBinary(name: string, dir: string | null): Uint8Array | undefined;
+  /** Reads a /incbin/ file relative to `dir`, then the include path; `name` is the path opened. */
+  readBinary(name: string, dir: string | null): { name: string; bytes: Uint8Array } | undefined;
 }
 
 class SyntaxAbort extends Error {}
@@ -511,9 +511,11 @@ export class Parser {
       const u = unescapeString(fnTok.text);
       if (u.fatal) throw new FatalError(u.fatal, fnTok.pos);
       const fname = u.bytes.split('\0')[0]!;
-      const bin = this.host.readBinary(fname, fnTok.dir);
-      if (!bin) throw new FatalError(`Couldn't open "${fname}": No such file or directory`, fnTok.pos);
-      void kw;
+      const opened = this.host.readBinary(fname, fnTok.dir);
+      if (!opened) throw new FatalError(`Couldn't open "${fname}": No such file or directory`, fnTok.pos);
+      // Listed with the included files (dtc's dependency output names it too).
+      this.lx.includes.push({ file: opened.name, pos: span(kw.pos, fnTok.pos) });
+      const bin = opened.bytes;
       let bytes = bin;
       if (offset !== undefined) {
         const off = offset > BigInt(bin.length) ? bin.length : Number(offset);
