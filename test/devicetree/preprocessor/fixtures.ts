@@ -256,6 +256,25 @@ H(a)
     },
   },
   {
+    name: '__has_include with quotes, brackets and a macro; #include of a macro-expanded name',
+    main: 'a.dts',
+    includeDirs: ['inc'],
+    files: {
+      'a.dts': `#define HDR <b.h>
+#if __has_include("here.h") && __has_include(<b.h>) && !__has_include(<nope.h>) && __has_include(HDR)
+yes;
+#endif
+#include HDR
+#define QUOTED "here.h"
+#include QUOTED
+`,
+      'here.h': `here;
+`,
+      'inc/b.h': `b;
+`,
+    },
+  },
+  {
     name: '-D definitions and redefinition of the same value',
     main: 'a.dts',
     defines: { BOARD: 'rev2', FLAG: '1', EMPTY: '' },
