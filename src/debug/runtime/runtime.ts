@@ -17,7 +17,7 @@ import { callMatches, describeCall } from './call-filter';
 import { GuestMemory } from './memory';
 import { evalContext, globalsOf, type GlobalInfo } from './symbols';
 import type { DebugTarget } from './target';
-import { unwind, type UnwoundFrame } from './unwind';
+import { unwind, parsePrologue, type UnwoundFrame } from './unwind';
 import { localsAt, type LocalInfo } from './locals';
 
 export type StopReasonName = 'entry' | 'breakpoint' | 'function breakpoint' | 'instruction breakpoint' | 'data breakpoint' | 'step' | 'pause' | 'exception';
@@ -613,7 +613,12 @@ export class DebugRuntime extends EventEmitter {
     return unwind(regs, {
       tables: this.frameTables,
       readU32: (a) => this.memory.readU32(a),
-      functionStart: (a) => this.program?.functionAt(a)?.low,
+      functionStart: (a) => this.program?.functionAt(a)?.low ?? (this.program?.symbolAt(a)?.type === 2 ? (this.program.symbolAt(a)!.value & ~1) >>> 0 : undefined),
+      prologue: (a) => {
+        const p = this.program;
+        if (!p || p.isThumb(a)) return undefined;
+        return parsePrologue(p.disassembleAt(a, false)?.text, p.disassembleAt(a + 4, false)?.text, a);
+      },
       isCode: (a) => {
         const p = this.program;
         if (p) return !!(p.functionAt(a) || p.symbolAt(a)?.type === 2 || p.locate(a));

@@ -20,6 +20,30 @@ export interface UnwindSources {
   functionStart(address: number): number | undefined;
   /** Is this a plausible code address (inside a known function, symbol or line-table range)? */
   isCode(address: number): boolean;
+  /** The ARM frame set-up at a function's start, when its prologue is the APCS shape GCC emits. */
+  prologue?(address: number): Prologue | undefined;
+}
+
+/**
+ * `push {regs}` then `add fp, sp, #fpOffset`: where the registers were saved relative to fp. `done`
+ * is the address after the `add`, from which fp is valid.
+ */
+export interface Prologue {
+  pushed: number[];
+  fpOffset: number;
+  done: number;
+}
+
+/** Reads an APCS prologue from the disassembly of a function's first two instructions. */
+export function parsePrologue(first: string | undefined, second: string | undefined, start: number): Prologue | undefined {
+  const names: Record<string, number> = { sl: 10, fp: 11, ip: 12, sp: 13, lr: 14, pc: 15 };
+  const reg = (n: string) => (n in names ? names[n] : /^r(\d+)$/.test(n) ? Number(n.slice(1)) : -1);
+  const push = first && /^(?:push|stmdb\tsp!,|stmfd\tsp!,)\t?\{([^}]*)\}/.exec(first.split('\t@')[0].replace(/^(stm(?:db|fd))\tsp!, /, '$1\tsp!,'));
+  const add = second && /^add\tfp, sp, #(\d+)$/.exec(second.split('\t@')[0]);
+  if (!push || !add) return undefined;
+  const pushed = push[1].split(',').map((x) => reg(x.trim()));
+  if (pushed.some((r) => r < 0) || !pushed.includes(11)) return undefined;
+  return { pushed, fpOffset: Number(add[1]), done: start + 8 };
 }
 
 function row(tables: FrameTable[], pc: number) {
@@ -78,6 +102,21 @@ function unwindCfi(f: UnwoundFrame, r: ReturnType<typeof row>, src: UnwindSource
 
 function fallback(f: UnwoundFrame, inner: boolean, src: UnwindSources): UnwoundFrame | undefined {
   const fp = f.regs[11], lr = f.regs[14];
+  // GCC's ARM frame (push {…, fp[, lr]}; add fp, sp, #n): saved registers found from fp.
+  const start = src.functionStart(f.pc);
+  const pro = start !== undefined ? src.prologue?.(start) : undefined;
+  if (pro && fp !== undefined && f.pc >= pro.done) {
+    const base = (fp - pro.fpOffset) >>> 0; // sp right after the push
+    const regs = f.regs.slice();
+    for (const [k, r] of pro.pushed.entries()) regs[r] = src.readU32((base + 4 * k) >>> 0);
+    regs[13] = (base + 4 * pro.pushed.length) >>> 0;
+    // A leaf frame does not save lr: only the innermost frame still has it in the register.
+    const ret = pro.pushed.includes(14) ? regs[14] : inner ? lr : undefined;
+    if (ret !== undefined && src.isCode((ret & ~1) >>> 0)) {
+      regs[15] = ret;
+      return { pc: ret, regs, how: 'fp' };
+    }
+  }
   // Innermost frame without CFI (assembly, or code built without it): a leaf routine returns to lr.
   // This is right at a function's first instructions and for leaf assembly, which is where a
   // debugger usually stops without CFI; lr must point at code.

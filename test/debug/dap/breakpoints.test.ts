@@ -5,7 +5,10 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { CROSS } from '../../support/tools';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CROSS, requireTools } from '../../support/tools';
 import { client, guest, launchArgs, launchAndStop, line, nmAddress, run, stepAndWait, topFrame, GUEST_SOURCE } from './support';
 
 const source = { path: GUEST_SOURCE };
@@ -62,6 +65,25 @@ test('call stack across three frames matches the source, with instruction pointe
       assert.ok(m, `objdump shows a bl before ${frames[k].instructionPointerReference}`);
       assert.equal(m![1], frames[k - 1].name);
     }
+  } finally {
+    await dc.stop();
+  }
+});
+
+test('without call-frame information the stack comes from the frame-pointer chain (ARM)', async (t) => {
+  const elf = await guest(t, 'arm');
+  if (!elf) return;
+  if (!requireTools(t, [CROSS.objcopy], 'binutils-arm-linux-gnueabihf')) return;
+  const noCfi = join(mkdtempSync(join(tmpdir(), 'xenarm-dap-')), 'calls-nocfi.elf');
+  run(CROSS.objcopy, ['--remove-section', '.debug_frame', elf, noCfi]);
+  assert.doesNotMatch(run(CROSS.readelf, ['-S', noCfi]), /\.debug_frame/);
+  const dc = await client();
+  try {
+    await launchAndStop(dc, launchArgs(noCfi), () => dc.setBreakpointsRequest({ source, breakpoints: [{ line: line('leaf-body') }] }));
+    const frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
+    assert.deepEqual(frames.slice(0, 4).map((f) => [f.name, f.line]), [
+      ['leaf', line('leaf-body')], ['middle', line('middle-call')], ['outer', line('outer-call')], ['main', line('main-outer')],
+    ]);
   } finally {
     await dc.stop();
   }
