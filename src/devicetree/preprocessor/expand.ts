@@ -3,7 +3,7 @@
 // spaced as GCC spaces it. Arguments are expanded in isolation before substitution, except
 // operands of `#` and `##`.
 import { lexString } from './lexer';
-import type { Macro } from './macro';
+import type { BodyItem, Macro } from './macro';
 import { Kind, padding, type Token } from './tokens';
 
 /** Where tokens come from once the pushback stack is empty. */
@@ -170,9 +170,9 @@ export class Expander {
 
   /** Replacement list with arguments substituted, `#` and `##` applied, hide set `hs` added. */
   private substitute(m: Macro, args: Arg[], hs: ReadonlySet<string>): Token[] {
-    if (!m.body.some((b) => b.pasteLeft)) return this.substituteSimple(m, args, hs);
+    if (!m.body.some((b) => b.pasteLeft || b.vaopt)) return this.substituteSimple(m, args, hs);
     const out: Token[] = [];
-    const body = m.body;
+    const body = m.body.some((b) => b.vaopt) ? resolveVaOpt(m, args) : m.body;
     for (let k = 0; k < body.length; k++) {
       const item = body[k];
       const prevPaste = k > 0 && body[k - 1].pasteLeft === true;
@@ -255,6 +255,28 @@ export class Expander {
 /** A token with the hide set added, built in one go (the common path: no `##` in the body). */
 function withHide(t: Token, hs: ReadonlySet<string>): Token {
   return { kind: t.kind, text: t.text, file: t.file, line: t.line, col: t.col, ws: t.ws, bol: false, hide: union(t.hide, hs), pasteLeft: false, noExpand: t.noExpand, source: undefined };
+}
+
+/** The body with each `__VA_OPT__(...)` replaced by its contents or, without variable arguments, a placemarker. */
+function resolveVaOpt(m: Macro, args: Arg[]): BodyItem[] {
+  const va = args[m.params.length - 1];
+  const present = !!va && va.raw.some((t) => t.kind !== Kind.Padding);
+  const out: BodyItem[] = [];
+  for (const item of m.body) {
+    if (!item.vaopt) {
+      out.push(item);
+      continue;
+    }
+    const content = present ? item.vaopt.map((x) => ({ ...x })) : [];
+    if (content.length === 0) {
+      out.push({ tok: placemarker(false), pasteLeft: item.pasteLeft });
+      continue;
+    }
+    content[0] = { ...content[0], tok: { ...content[0].tok, ws: item.tok.ws } };
+    if (item.pasteLeft) content[content.length - 1].pasteLeft = true;
+    out.push(...content);
+  }
+  return out;
 }
 
 function isComma(t: Token): boolean {

@@ -10,6 +10,8 @@ export interface BodyItem {
   stringify?: boolean;
   /** `##` follows. */
   pasteLeft?: boolean;
+  /** `__VA_OPT__( ... )`: these items when the variable arguments are present, nothing otherwise. */
+  vaopt?: BodyItem[];
 }
 
 export interface Macro {
@@ -87,15 +89,41 @@ export function parseDefine(line: Token[], eol: Token): Macro {
     }
   }
 
-  const raw = line.slice(i);
+  const body = parseBody(line.slice(i), params, funcLike, variadic, line[i - 1]);
+  // libcpp clears the whitespace flag of the first body token.
+  if (body.length) body[0] = { ...body[0], tok: { ...body[0].tok, ws: false } };
+  return { name: nameTok.text, funcLike, params, variadic, body, def: nameTok };
+}
+
+/** The replacement list as items: parameters, `#param`, `##` as flags, `__VA_OPT__(...)` groups. */
+function parseBody(raw: Token[], params: string[], funcLike: boolean, variadic: boolean, before: Token): BodyItem[] {
   const body: BodyItem[] = [];
   for (let k = 0; k < raw.length; k++) {
     const t = raw[k];
     if (t.kind === Kind.Punct && t.text === '##') {
       // GCC points at the token before a leading `##` (the end of the parameter list or the name).
-      if (body.length === 0) throw new DefineError("'##' cannot appear at either end of a macro expansion", line[i - 1]);
+      if (body.length === 0) throw new DefineError("'##' cannot appear at either end of a macro expansion", before);
       if (k === raw.length - 1) throw new DefineError("'##' cannot appear at either end of a macro expansion", t);
       body[body.length - 1].pasteLeft = true;
+      continue;
+    }
+    if (variadic && t.kind === Kind.Ident && t.text === '__VA_OPT__') {
+      const open = raw[k + 1];
+      if (!open || open.kind !== Kind.Punct || open.text !== '(') throw new DefineError('__VA_OPT__ must be followed by an open parenthesis', t);
+      let depth = 0;
+      let close = -1;
+      for (let j = k + 1; j < raw.length; j++) {
+        const x = raw[j];
+        if (x.kind !== Kind.Punct) continue;
+        if (x.text === '(') depth++;
+        else if (x.text === ')' && --depth === 0) {
+          close = j;
+          break;
+        }
+      }
+      if (close < 0) throw new DefineError('unterminated __VA_OPT__', t);
+      body.push({ tok: t, vaopt: parseBody(raw.slice(k + 2, close), params, funcLike, variadic, open) });
+      k = close;
       continue;
     }
     if (funcLike && t.kind === Kind.Punct && t.text === '#') {
@@ -115,14 +143,9 @@ export function parseDefine(line: Token[], eol: Token): Macro {
         continue;
       }
     }
-    if (t.kind === Kind.Ident && t.text === '__VA_ARGS__') {
-      // GCC pedwarns; it stays an ordinary identifier.
-    }
     body.push({ tok: t });
   }
-  // libcpp clears the whitespace flag of the first body token.
-  if (body.length) body[0] = { ...body[0], tok: { ...body[0].tok, ws: false } };
-  return { name: nameTok.text, funcLike, params, variadic, body, def: nameTok };
+  return body;
 }
 
 /** Same definition in the C standard's sense (6.10.3p2): same parameters, same tokens and whitespace. */

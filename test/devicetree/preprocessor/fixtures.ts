@@ -66,17 +66,20 @@ export const fixtures: Fixture[] = [
     },
   },
   {
-    name: 'variadic macros, named variadic, GNU comma elision',
+    name: 'variadic macros, named variadic, GNU comma elision, __VA_OPT__',
     main: 'a.dts',
     files: {
       'a.dts': `#define LIST(...) <__VA_ARGS__>
 #define NAMED(first, rest...) first: rest
 #define E(fmt, ...) fmt , ## __VA_ARGS__
+#define F(a,...) <a __VA_OPT__(, x) __VA_ARGS__>
+#define G(...) __VA_OPT__(y ## __VA_ARGS__ z)
 / {
 \ta = LIST(1, 2, 3);
 \tb = LIST();
 \tNAMED(lbl, c) = <1>;
 \td = <E(1)>, <E(1, 2, 3)>;
+\te = <F(1) F(1,2) G() G(3) G( )>;
 };
 `,
     },
