@@ -49,7 +49,7 @@ export function line(marker: string): number {
 
 export async function client(): Promise<DebugClient> {
   const dc = new DebugClient('node', ensureAdapter(), 'xenarm', { cwd: ROOT });
-  dc.defaultTimeout = 20000;
+  dc.defaultTimeout = 60000; // generous: CI runs two test files at once on 2 cores
   await dc.start();
   return dc;
 }
