@@ -117,22 +117,47 @@ export class Lexer {
 
   /** Consumes `len` bytes, updating line/column as srcpos_update does; returns the token position. */
   private take(f: SrcFile, len: number): SourcePos {
+    this.advanceBy(f, len);
+    return this.lastPos!;
+  }
+
+  /** Consumes `len` bytes without building a position object (whitespace, comments). */
+  private advanceBy(f: SrcFile, len: number): void {
     const line = f.line;
     const col = f.col;
     const end = f.i + len;
     const t = f.text;
-    for (let k = f.i; k < end; k++) {
-      if (t.charCodeAt(k) === 10) {
-        f.line++;
-        f.col = 1;
-      } else f.col++;
+    let k = f.i;
+    for (;;) {
+      const nl = t.indexOf('\n', k);
+      if (nl < 0 || nl >= end) break;
+      f.line++;
+      f.col = 1;
+      k = nl + 1;
     }
+    f.col += end - k;
     f.i = end;
-    this.lastPos = { file: f.name, line, column: col, endLine: f.line, endColumn: f.col };
-    return this.lastPos;
+    this.lastFile = f.name;
+    this.lastLine = line;
+    this.lastCol = col;
+    this.lastEndLine = f.line;
+    this.lastEndCol = f.col;
+    this.hasLast = true;
+    this.lastPosCache = undefined;
   }
 
-  private lastPos: SourcePos | undefined;
+  private hasLast = false;
+  private lastFile = '';
+  private lastLine = 0;
+  private lastCol = 0;
+  private lastEndLine = 0;
+  private lastEndCol = 0;
+  private lastPosCache: SourcePos | undefined;
+  /** The position of the last text matched (tokens, white space and comments alike), as dtc's yylloc. */
+  private get lastPos(): SourcePos | undefined {
+    if (!this.hasLast) return undefined;
+    return (this.lastPosCache ??= { file: this.lastFile, line: this.lastLine, column: this.lastCol, endLine: this.lastEndLine, endColumn: this.lastEndCol });
+  }
 
   private tok(f: SrcFile, kind: TokKind, len: number, text: string, value?: bigint): Token {
     const pos = this.take(f, len);
@@ -267,10 +292,10 @@ export class Lexer {
     const aux2 = this.aux2;
     switch (this.rule as R) {
       case R.None:
-        this.take(f, 1);
+        this.advanceBy(f, 1);
         return undefined;
       case R.Skip:
-        this.take(f, bestLen);
+        this.advanceBy(f, bestLen);
         return undefined;
       case R.Include: {
         const pos = this.take(f, bestLen);
