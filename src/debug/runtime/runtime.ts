@@ -287,8 +287,9 @@ export class DebugRuntime extends EventEmitter {
       this.flushCalls();
       if (r.outcome === 'halted') { this.finishExit(); return; }
       if (limit && this.instructions >= limit) {
-        this.emit('output', `xenarm: the guest ran ${limit} instructions (maxInstructions); paused\n`, 'console');
-        this.reportStop({ reason: 'pause', cpu: 0, description: `Paused after ${limit} instructions (maxInstructions)` });
+        // As `xenarm run --max-instructions`: the run ends with status 124.
+        this.emit('output', `xenarm: the guest ran ${limit} instructions (maxInstructions): ending the session\n`, 'console');
+        this.finishExit(124);
         return;
       }
       if (r.outcome === 'deadlock') {
@@ -549,12 +550,12 @@ export class DebugRuntime extends EventEmitter {
     this.emit('stopped', info);
   }
 
-  private finishExit(): void {
+  private finishExit(status = this.target.exitStatus ?? 0): void {
     this.running = false;
     this.exited = true;
     this.removeTemps();
     this.flushCalls();
-    this.emit('exited', this.target.exitStatus ?? 0);
+    this.emit('exited', status);
   }
 
   private flushCalls(): void {

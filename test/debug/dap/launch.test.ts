@@ -126,3 +126,20 @@ test('restart boots the guest again and keeps breakpoints', async (t) => {
     await dc.stop();
   }
 });
+
+test('maxInstructions ends the session with status 124, as xenarm run --max-instructions', async (t) => {
+  const elf = await guest(t, 'arm');
+  if (!elf) return;
+  const dc = await client();
+  try {
+    const out: string[] = [];
+    dc.on('output', (e: DebugProtocol.OutputEvent) => out.push(e.body.output));
+    const exited = dc.waitForEvent('exited');
+    await Promise.all([dc.configurationSequence(), dc.launch(launchArgs(elf, { maxInstructions: 500 }))]);
+    assert.equal(((await exited) as DebugProtocol.ExitedEvent).body.exitCode, 124);
+    assert.ok(out.some((o) => o.includes('the guest ran 500 instructions (maxInstructions)')));
+    assert.ok(!out.join('').includes('calls: done'), 'the guest did not finish');
+  } finally {
+    await dc.stop();
+  }
+});
