@@ -95,6 +95,16 @@ test('the debug session from launch.json: PV console output and input, generated
   let r2 = '';
   await step(v, '3-console', async () => {
     await runCommand(page, 'Debug: Start Debugging');
+    // TODO(dap): the adapter sometimes stops on entry although launch.json says stopOnEntry false (reported);
+    // continue as a user would until that is fixed.
+    const state = await waitFor('the session to run (or stop on entry)', async () => {
+      if (/Hello from xenarm's example dom0!/.test(await consoleText())) return 'running';
+      return (await page.locator('.pane-header', { hasText: /paused on entry/i }).count()) > 0 && 'paused';
+    }, 90000);
+    if (state === 'paused') {
+      console.log('# NOTE: the adapter stopped on entry despite stopOnEntry false; continuing');
+      await runCommand(page, 'Debug: Continue');
+    }
     // Make sure the console tab is the visible editor (a source editor may have opened over it).
     await runCommand(page, 'xenarm: Open Guest PV Console');
     const text = await waitFor('the dom0 guest\'s banner and prompt in the PV console tab', async () => {
@@ -152,5 +162,38 @@ test('the debug session from launch.json: PV console output and input, generated
       return /Counts \(\d+ calls\)/.test(s) && /console_io/.test(s) && s;
     }, 30000);
     assert.match(text, /#\d+ console_io/);
+  });
+  await step(v, '9-break-on-this-hypercall', async () => {
+    // The inline action on an entry of the Hypercalls view, then the first choice ("Every console_io call").
+    const row = page.locator('.monaco-list-row', { hasText: /#\d+ console_io/ }).first();
+    // Selecting the row shows its inline actions (hovering can be blocked by the row's own tooltip).
+    await row.click({ force: true });
+    await row.getByRole('button', { name: 'Break on This Hypercall' }).first().click({ force: true });
+    const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Every console_io call' }).first();
+    await pick.waitFor({ state: 'visible', timeout: 10000 });
+    await pick.click();
+    await waitFor('the function breakpoint in the BREAKPOINTS view', async () => /hypercall:console_io/.test(await page.locator('.debug-breakpoints').innerText()), 15000);
+  });
+  await step(v, '10-device-tree-view-reveal', async () => {
+    // Make room in the Run and Debug side bar: collapse the other sections, expand this one.
+    for (const name of [/^Variables/i, /^Watch/i, /^Call Stack/i, /^Breakpoints/i, /^Hypercalls/i, /^Boot State/i]) {
+      const h = page.locator('.pane-header', { hasText: name }).first();
+      if ((await h.count()) && (await h.getAttribute('aria-expanded')) === 'true') await h.click();
+    }
+    const header = page.locator('.pane-header', { hasText: /^Generated Device Tree/i }).first();
+    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+    const pane = page.locator('.pane', { has: header });
+    const node = pane.getByRole('treeitem', { name: /^hypervisor/ }).first();
+    await node.waitFor({ state: 'visible', timeout: 20000 });
+    // Its description carries the translated region of the hypervisor node (the grant-table window).
+    assert.match(await node.innerText(), /0x38000000\.\.0x38ffffff \(16 MiB\)/);
+    await node.click();
+    await waitFor('the cursor on the hypervisor node in the generated DTS', async () => {
+      const tab = await page.locator('.tab.active').first().innerText();
+      const status = await page.locator('.statusbar-item', { hasText: /^Ln \d+/ }).first().innerText();
+      const ln = Number(/Ln (\d+)/.exec(status)?.[1] ?? 0);
+      const shown = await page.locator('.monaco-editor:visible .view-line', { hasText: 'hypervisor {' }).count();
+      return /generated-device-tree/.test(tab) && ln > 1 && shown > 0;
+    }, 20000);
   });
 });
