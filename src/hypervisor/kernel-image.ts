@@ -148,10 +148,10 @@ function placeElf(image: Uint8Array, name: string, ram: RamBank, compressed: boo
   }
   let entry = elf.entry;
   for (const p of segs) {
-    const e = entry & ~1;
+    const e = (entry & ~1) >>> 0;
     if (e >= p.vaddr && e < p.vaddr + p.memsz) { entry = (e - p.vaddr + p.paddr + delta) | (entry & 1); break; }
   }
-  if (!fits(ram, entry & ~1, 2)) throw new Dom0Error(`${name}: ELF entry point ${hex(elf.entry)} is not inside a loaded segment`);
+  if (!fits(ram, (entry & ~1) >>> 0, 2)) throw new Dom0Error(`${name}: ELF entry point ${hex(elf.entry)} is not inside a loaded segment`);
   return {
     kind: 'ELF', compressed, loadAddress: low + delta, end: high + delta, entry: entry >>> 0, segments,
     description: delta ? `ELF moved by ${hex(delta)} to RAM` : 'ELF at its physical addresses',

@@ -125,3 +125,17 @@ test('bad images: one clear line each', () => {
   assert.throws(() => Dom0.create({ kernel: zimage(0, 0x100), kernelPath: 'k', cpus: 9 }), /9 vCPUs is out of range/);
   assert.throws(() => Dom0.create({ kernel: zimage(0, 0x100), kernelPath: 'k', dtOverlay: { bytes: Buffer.from('/ { oops = ; };'), path: 'o.dts' } }), /o\.dts:1\.\d+/);
 });
+
+test('an ELF vmlinux linked at 0xc0208000 with physical address 0x208000 is loaded at RAM + 0x208000, entry translated', (t) => {
+  if (!requireTools(t, [CROSS.gcc], 'gcc-arm-linux-gnueabihf')) return;
+  const dir = mkdtempSync(join(tmpdir(), 'xenarm-vmlinux-'));
+  writeFileSync(join(dir, 'k.S'), '\t.text\n\t.global _start\n_start:\n\tnop\n\tb _start\n\t.section .note.GNU-stack, "", %progbits\n');
+  writeFileSync(join(dir, 'k.ld'), 'ENTRY(_start)\nSECTIONS { . = 0xc0208000; .text : AT(0x208000) { *(.text*) } }\n');
+  const r = spawnSync(CROSS.gcc, ['-nostdlib', '-static', '-Wl,--build-id=none', '-T', join(dir, 'k.ld'), join(dir, 'k.S'), '-o', join(dir, 'vmlinux')], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const k = placeKernel(new Uint8Array(readFileSync(join(dir, 'vmlinux'))), 'vmlinux', RAM128);
+  assert.equal(k.kind, 'ELF');
+  assert.equal(k.loadAddress, 0x40208000);
+  assert.equal(k.entry, 0x40208000);
+  assert.match(k.description, /ELF moved by 0x40000000 to RAM/);
+});
