@@ -151,8 +151,17 @@ export class ProgramInfo {
     return this.symbols.find((s) => s.name === name);
   }
 
+  /** The function holding an address: binary search over starts (the debugger asks on every step). */
   functionAt(address: number): FunctionInfo | undefined {
-    return this.functions.find((f) => address >= f.low && address < f.high);
+    const fs = this.functions;
+    let lo = 0, hi = fs.length - 1, best = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (fs[mid].low <= address) { best = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    // Ranges rarely nest; look back a little for one that does (an earlier, longer function).
+    for (let i = best; i >= 0 && i > best - 8; i--) if (address < fs[i].high && address >= fs[i].low) return fs[i];
+    return undefined;
   }
 
   /** The source position of an address: the last row at or before it within its sequence. */
