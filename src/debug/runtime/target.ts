@@ -32,6 +32,8 @@ export interface DebugTarget {
   onCall: ((rec: HypercallRecord) => boolean) | null;
   /** Every call handled so far (with results), in order. */
   readonly calls: readonly HypercallRecord[];
+  /** Whether a vCPU is powered on (PSCI CPU_ON/CPU_OFF); always true where there is no power control. */
+  vcpuOnline?(i: number): boolean;
   /** The DTB the guest received, when the target built one. */
   deviceTree(): { dtb: Uint8Array; address: number; dts?: string } | undefined;
 }

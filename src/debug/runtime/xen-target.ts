@@ -132,6 +132,10 @@ export class XenTarget implements DebugTarget {
     }
   }
 
+  vcpuOnline(i: number): boolean {
+    return this.dom0.vcpus[i]?.online ?? false;
+  }
+
   consoleInput(text: string): void {
     this.dom0.consoleInput(new TextEncoder().encode(text));
   }

@@ -189,8 +189,10 @@ export class XenarmDebugSession extends DebugSession {
   }
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
-    const n = this.runtime?.target.cpus.length ?? 0;
-    response.body = { threads: n ? Array.from({ length: n }, (_, i) => new Thread(i + 1, `vCPU ${i}`)) : [new Thread(1, 'vCPU 0')] };
+    const t = this.runtime?.target;
+    const n = t?.cpus.length ?? 0;
+    const name = (i: number) => (t?.vcpuOnline && !t.vcpuOnline(i) ? `vCPU ${i} (powered off)` : `vCPU ${i}`);
+    response.body = { threads: n ? Array.from({ length: n }, (_, i) => new Thread(i + 1, name(i))) : [new Thread(1, 'vCPU 0')] };
     this.sendResponse(response);
   }
 

@@ -18,8 +18,10 @@ const args = (extra: Record<string, unknown> = {}) => ({ kernel: DOM0, memory: 6
 test('dom0 entry: r0 = 0, r1 = 0xffffffff, r2 = the device tree; Boot scope and boot record agree', async () => {
   const dc = await client();
   try {
-    const ev = await launchAndStop(dc, args({ stopOnEntry: true }));
+    const ev = await launchAndStop(dc, args({ stopOnEntry: true, cpus: 2 }));
     assert.equal(ev.body.reason, 'entry');
+    // vCPUs are threads; the second waits powered off for PSCI CPU_ON, as under Xen.
+    assert.deepEqual((await dc.threadsRequest()).body.threads.map((th) => th.name), ['vCPU 0', 'vCPU 1 (powered off)']);
     const frame = await topFrame(dc);
     const regs = await registers(dc, frame.id);
     const boot = (await dc.customRequest('xenarm/bootRecord')).body;
