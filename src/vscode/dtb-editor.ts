@@ -3,16 +3,11 @@
 import * as vscode from 'vscode';
 import type { ExtDtLib } from './dtlib-types';
 import { escapeHtml, nonce, page } from './webview/html';
+import { decompile } from './dtb-editor-logic';
 
 export const DTB_VIEW_TYPE = 'xenarm.dtbViewer';
 
-export function decompile(lib: ExtDtLib, bytes: Uint8Array, name: string): { dts: string; error?: string } {
-  try {
-    return { dts: lib.printDts(lib.dtbToTree(bytes, name)) };
-  } catch (e) {
-    return { dts: '', error: (e as Error).message };
-  }
-}
+export { decompile } from './dtb-editor-logic';
 
 export class DtbEditorProvider implements vscode.CustomReadonlyEditorProvider {
   constructor(
