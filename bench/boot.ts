@@ -16,10 +16,11 @@ import { VIRT_RAM_BASE } from '../src/machine/board';
 const root = join(import.meta.dirname, '..');
 const work = join(root, '.cache', 'bench-boot');
 const PROMPT_AFTER = 'xenarm: busybox shell';
-const prompted = (s: string) => { const i = s.indexOf(PROMPT_AFTER); return i >= 0 && /[#$] $/.test(s.slice(i)); };
+// ash ends its prompt with a cursor-position query (ESC [6n) when it thinks the console is a terminal.
+const prompted = (s: string) => { const i = s.indexOf(PROMPT_AFTER); return i >= 0 && /[#$] (\x1b\[6n)?$/.test(s.slice(i)); };
 
 const init = [
-  '#!/bin/busybox sh', '/bin/busybox --install -s /bin', 'mount -t proc proc /proc', 'mount -t sysfs sysfs /sys',
+  '#!/bin/busybox sh', '/bin/busybox --install -s /bin', 'mount -t proc proc /proc', 'mount -t sysfs sysfs /sys', 'mount -t devtmpfs devtmpfs /dev',
   `echo "${PROMPT_AFTER} on $(cat /proc/sys/kernel/osrelease)"`, 'exec setsid cttyhack sh', '',
 ].join('\n');
 

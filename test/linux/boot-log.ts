@@ -86,15 +86,25 @@ export function normaliseLine(line: string): string {
   return l;
 }
 
-/** Lines that only appear depending on timing (they are dropped from both sides before comparing). */
-const TIMING_DEPENDENT = [
+/**
+ * Lines printed from asynchronous contexts (kernel threads, deferred work): whether and where they
+ * appear depends on timing, so they are compared apart from the ordered log (see placedApart).
+ */
+const PLACED_BY_TIMING = [
   /^random: crng init done/,
-  /^audit: type=2000 audit\(/, // printed by the kauditd thread whenever it first runs
-  /^clocksource: Switched to clocksource/, // kept in order by both, but its place varies with timer interrupts
+  /^audit: type=2000 audit\(/, // the kauditd thread prints it whenever it first runs
+  /^Freeing initrd memory:/, // the initramfs is unpacked by an async worker
+  /^clocksource: Switched to clocksource/,
 ];
 
+/** The log as ordered, comparable lines, without the lines whose place depends on timing. */
 export function comparableLog(text: string): string[] {
-  return text.split('\n').map(normaliseLine).filter((l) => l.trim() !== '' && !TIMING_DEPENDENT.some((r) => r.test(l)));
+  return text.split('\n').map(normaliseLine).filter((l) => l.trim() !== '' && !PLACED_BY_TIMING.some((r) => r.test(l)));
+}
+
+/** The timing-placed lines of a log, sorted (both logs must print the same ones, wherever). */
+export function placedApart(text: string): string[] {
+  return text.split('\n').map(normaliseLine).filter((l) => PLACED_BY_TIMING.some((r) => r.test(l)) && !/^random: crng init done/.test(l)).sort();
 }
 
 /** The first index where two logs differ, or -1. */

@@ -14,7 +14,7 @@ import { test } from 'node:test';
 import { debianGuests } from '../support/debian';
 import { requireTools } from '../support/tools';
 import { VirtLinux, buildVirtDtb, virtLayout, KERNEL_OFFSET } from './virt-harness';
-import { MARK_END, MARK_START, busyboxInitramfs, comparableLog, decompressZImage, firstDifference, qemuBoot, scriptedInit, textOffset, writeTemp } from './boot-log';
+import { MARK_END, MARK_START, busyboxInitramfs, comparableLog, decompressZImage, firstDifference, placedApart, qemuBoot, scriptedInit, textOffset, writeTemp } from './boot-log';
 import { VIRT_RAM_BASE } from '../../src/machine/board';
 
 const BOOTARGS = 'console=ttyAMA0';
@@ -37,7 +37,7 @@ test('Debian armmp-lpae Linux boots on the virt board to a scripted busybox init
   const initrdPath = writeTemp(work, 'initrd.cpio.gz', initrd);
   const dtbPath = writeTemp(work, 'virt.dtb', dtb);
 
-  const qemuLog = await qemuBoot({ kernel: g.vmlinuz, initrd: initrdPath, dtb: dtbPath, bootargs: BOOTARGS, timeoutMs: 180_000 });
+  const qemuLog = await qemuBoot({ kernel: g.vmlinuz, initrd: initrdPath, dtb: dtbPath, bootargs: BOOTARGS, timeoutMs: 600_000 });
   assert.match(qemuLog, new RegExp(MARK_END), 'QEMU itself reaches the end of the scripted init');
 
   const zimage = process.env.XENARM_LINUX_ZIMAGE === '1';
@@ -57,12 +57,15 @@ test('Debian armmp-lpae Linux boots on the virt board to a scripted busybox init
   const seconds = (Date.now() - t0) / 1000;
   t.diagnostic(`xenarm: ${vm.icount} instructions in ${seconds.toFixed(1)} s (${(vm.icount / seconds / 1e6).toFixed(2)} MIPS), outcome ${r.outcome}, exit ${vm.exit}`);
 
+  writeTemp(work, 'xenarm.log', new TextEncoder().encode(vm.output));
+  writeTemp(work, 'qemu.log', new TextEncoder().encode(qemuLog));
   const ours = comparableLog(vm.output), theirs = comparableLog(qemuLog);
   const bad = ours.filter((l) => BAD.test(l));
   const i = firstDifference(ours, theirs);
   const context = (lines: string[]) => lines.slice(Math.max(0, i - 3), i + 4).map((l, k) => `${k + Math.max(0, i - 3) === i ? '>' : ' '} ${l}`).join('\n');
   assert.deepEqual(bad, [], 'no BUG/WARNING/Oops/panic line');
   assert.equal(i, -1, i < 0 ? '' : `first difference at line ${i + 1}\nxenarm:\n${context(ours)}\nQEMU:\n${context(theirs)}`);
+  assert.deepEqual(placedApart(vm.output), placedApart(qemuLog), 'the lines printed from asynchronous contexts are the same');
   assert.ok(ours.includes(MARK_START) && ours.includes('armv7l'), 'the scripted init ran and uname -m printed armv7l');
   assert.equal(vm.exit, 'poweroff', 'poweroff -f ends the run through PSCI SYSTEM_OFF');
 });
