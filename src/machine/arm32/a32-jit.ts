@@ -23,9 +23,12 @@ const COND = [
 
 const hex = (v: number) => '0x' + (v >>> 0).toString(16);
 
-/** Operand register read as the interpreter's reg(n): r15 reads as the instruction's address + 8. */
+/** The pc value an instruction reads: its address + 8 in ARM state, + 4 in Thumb state. */
+let pcOffset = 8;
+
+/** Operand register read as the interpreter's reg(n). */
 function reg(n: number, pc: number): string {
-  return n === 15 ? `${(pc + 8) | 0}` : `r[${n}]`;
+  return n === 15 ? `${(pc + pcOffset) | 0}` : `r[${n}]`;
 }
 
 /** Shift by an immediate (DecodeImmShift applied already by the decoder: amount 0 means LSL #0 / 32 / RRX). */
@@ -112,34 +115,37 @@ function body(d: D, pc: number, next: string, k: number): string | null {
     // Register fields naming r15 as a source are read through reg() (c.cur) or mean "none" in the interpreter.
     if (called(d).includes(15)) return null;
     if ((d.k === K.Ldrd || d.k === K.Strd) && d.a === 15 && (d.x & 1)) return null;
-    return `c.cur=${pc | 0};c.execOne(ds[${k}]);if(c.att){r[15]=${next};return K;}`;
+    return `c.cur=${pc | 0};c.jn=K;c.execOne(ds[${k}]);if(c.att){r[15]=${next};return K;}`;
   }
   if (readsRawPc(d)) return null;
   const exitCheck = (k: string) => `if(c.att){r[15]=${next};return ${k};}`;
+  // T32 16-bit data processing sets flags outside IT blocks (blocks are entered only with ITSTATE clear).
+  const S = d.itFlags ? 1 : d.s;
   switch (d.k) {
     case K.DpImm: {
-      const dp = dataProc(d.x, d.s, d.b, d.y < 0 ? null : String(d.y));
+      const dp = dataProc(d.x, S, d.b, d.y < 0 ? null : String(d.y));
       return dp === null ? null : `A=${reg(d.a, pc)};B=${d.imm | 0};` + dp;
     }
     case K.DpReg: {
       const logical = !(d.x >= 2 && d.x <= 7) && !(d.x === 10 || d.x === 11);
-      const sh = shiftImm('M', d.y, d.imm, d.s === 1 && logical);
-      const dp = dataProc(d.x, d.s, d.b, sh.carry === null ? null : 'SC');
+      const sh = shiftImm('M', d.y, d.imm, S === 1 && logical);
+      const dp = dataProc(d.x, S, d.b, sh.carry === null ? null : 'SC');
       if (dp === null) return null;
       return `M=${reg(d.c, pc)};` + (sh.carry !== null ? `SC=${sh.carry};` : '') + `A=${reg(d.a, pc)};B=${sh.val};` + dp;
     }
     case K.DpRegShift: {
       if (d.a === 15 || d.c === 15 || d.d === 15) return null;
-      const dp = dataProc(d.x, d.s, d.b, 'c.shc');
+      const dp = dataProc(d.x, S, d.b, 'c.shc');
       if (dp === null) return null;
       return `B=c.shiftC(r[${d.c}],${d.y},r[${d.d}]&255,true)|0;A=r[${d.a}];` + dp;
     }
+    case K.Adr: return d.b === 15 ? null : `r[${d.b}]=${(((pc + 4) & ~3) + d.imm) | 0};`;
     case K.Movw: return `r[${d.b}]=${d.imm};`;
     case K.Movt: return `r[${d.b}]=(r[${d.b}]&0xffff)|${(d.imm << 16) | 0};`;
     case K.Mul: {
       if (d.a === 15) return null;
       let code = `R=(Math.imul(r[${d.d}],r[${d.c}])+${d.x === 1 ? `r[${d.b}]` : '0'})|0;r[${d.a}]=R;`;
-      if (d.s) code += 'c.n=R>>>31;c.z=R===0?1:0;';
+      if (S) code += 'c.n=R>>>31;c.z=R===0?1:0;';
       return code;
     }
     case K.Mls: return d.a === 15 ? null : `r[${d.a}]=(r[${d.b}]-Math.imul(r[${d.d}],r[${d.c}]))|0;`;
@@ -175,7 +181,7 @@ function body(d: D, pc: number, next: string, k: number): string | null {
       const load = d.k === K.Ldr || d.k === K.LdrReg;
       if (load && d.b === 15) return null; // loads to pc branch
       if (d.a === 15 && (!p || w)) return null;
-      const base = d.a === 15 ? `${(pc + 8) & ~3}` : `r[${d.a}]`;
+      const base = d.a === 15 ? `${(pc + pcOffset) & ~3}` : `r[${d.a}]`;
       let off: string;
       if (d.k === K.Ldr || d.k === K.Str) off = String(d.imm);
       else {
@@ -183,7 +189,7 @@ function body(d: D, pc: number, next: string, k: number): string | null {
         off = `(${shiftImm(`r[${d.c}]`, d.y, d.imm, false).val}>>>0)`;
       }
       const writeBack = !p || w;
-      let code = `c.cur=${pc | 0};B=${base}>>>0;OA=(${u ? `B+${off}` : `B-${off}`})>>>0;`;
+      let code = `c.cur=${pc | 0};c.jn=K;B=${base}>>>0;OA=(${u ? `B+${off}` : `B-${off}`})>>>0;`;
       const addr = p ? 'OA' : 'B';
       if (load) {
         code += `V=${d.s ? `m.read8(${addr},${user})` : `m.read32(${addr},${user})`};`;
@@ -204,9 +210,9 @@ function body(d: D, pc: number, next: string, k: number): string | null {
       if (d.y !== 2 && d.b === 15) return null;
       if (d.a === 15 && (!p || w)) return null;
       if (d.y !== 2 && d.y !== 3 && d.y !== 5 && d.y !== 7) return null;
-      const base = d.a === 15 ? `${(pc + 8) & ~3}` : `r[${d.a}]`;
+      const base = d.a === 15 ? `${(pc + pcOffset) & ~3}` : `r[${d.a}]`;
       const off = d.s ? String(d.imm) : `((r[${d.c}]<<${d.imm})>>>0)`;
-      let code = `c.cur=${pc | 0};B=${base}>>>0;OA=(${u ? `B+${off}` : `B-${off}`})>>>0;`;
+      let code = `c.cur=${pc | 0};c.jn=K;B=${base}>>>0;OA=(${u ? `B+${off}` : `B-${off}`})>>>0;`;
       const addr = p ? 'OA' : 'B';
       switch (d.y) {
         case 2: code += `m.write16(${addr},r[${d.b}],${user});`; break;
@@ -222,13 +228,13 @@ function body(d: D, pc: number, next: string, k: number): string | null {
       const list = d.imm;
       if (d.s || d.a === 15 || list === 0) return null; // user-bank and exception-return forms: interpreter
       const load = d.k === K.Ldm;
-      if (load && (list & 0x8000)) return null; // loads pc: a branch
+      if (list & 0x8000 && (load || pcOffset === 4)) return null; // loads pc: a branch; T32 cannot store it
       let count = 0;
       for (let i = 0; i < 16; i++) if (list & (1 << i)) count++;
       const pu = d.x;
       const start = pu === 0 ? `B-${4 * count - 4}` : pu === 1 ? 'B' : pu === 2 ? `B-${4 * count}` : 'B+4';
       const wb = pu & 1 ? `(B+${4 * count})|0` : `(B-${4 * count})|0`;
-      let code = `c.cur=${pc | 0};B=r[${d.a}]>>>0;OA=(${start})>>>0;m.checkAlignment(OA,4,${load ? 'false' : 'true'});`;
+      let code = `c.cur=${pc | 0};c.jn=K;B=r[${d.a}]>>>0;OA=(${start})>>>0;m.checkAlignment(OA,4,${load ? 'false' : 'true'});`;
       if (load) {
         const regs: number[] = [];
         for (let i = 0; i < 15; i++) if (list & (1 << i)) regs.push(i);
@@ -256,29 +262,37 @@ function branch(d: D, pc: number): string | null {
     case K.B: return `r[15]=${(pc + 8 + d.imm) | 0};`;
     case K.Bl: return `r[14]=${(pc + 4) | 0};r[15]=${(pc + 8 + d.imm) | 0};`;
     case K.Bx: return d.c === 15 ? null : `c.bxWritePc(r[${d.c}]);`;
-    case K.Blx: return d.c === 15 ? null : `M=r[${d.c}];r[14]=${(pc + 4) | 0};c.bxWritePc(M);`;
+    case K.Blx: return d.c === 15 ? null : `M=r[${d.c}];r[14]=${pcOffset === 4 ? ((pc + d.size) | 1) : (pc + 4) | 0};c.bxWritePc(M);`;
+    // Thumb branches (cpu.ts exec): B<c>, BL, BLX to ARM, CBZ/CBNZ.
+    case K.BT: return `r[15]=${(pc + 4 + d.imm) | 0};`;
+    case K.BlT: return `r[14]=${(pc + 4) | 1};r[15]=${(pc + 4 + d.imm) | 0};`;
+    case K.BlxT: return `r[14]=${(pc + 4) | 1};c.thumb=0;r[15]=${(((pc + 4) & ~3) + d.imm) | 0};`;
+    case K.Cbz: return `r[15]=(r[${d.a}]!==0)===${d.x === 1}?${(pc + 4 + d.imm) | 0}:${(pc + d.size) | 0};`;
     default: return null;
   }
 }
 
 /**
- * Translates the block starting at `pc` (a word-aligned ARM address). `at(i)` gives the decoded
- * instruction i words after pc within the same page (undefined past the page end). Returns null when the
- * first instruction cannot be translated.
+ * Translates the block starting at `pc`. `at(addr)` gives the decoded instruction at a virtual address of
+ * the same page (undefined past the page end or when it cannot be fetched). Thumb blocks are entered only
+ * with ITSTATE clear and end before an IT instruction. Returns null when the first instruction cannot be
+ * translated.
  */
-export function translateA32(pc: number, at: (i: number) => D | undefined): { fn: BlockFn; length: number } | null {
+export function translateBlock(pc: number, thumb: boolean, at: (addr: number) => D | undefined): { fn: BlockFn; length: number } | null {
+  pcOffset = thumb ? 4 : 8;
   let code = '';
   let n = 0;
   const ds: D[] = [];
   let ended = false;
-  const pageWordsLeft = (4096 - (pc & 0xfff)) >>> 2;
-  for (; n < Math.min(MAX_BLOCK, pageWordsLeft); n++) {
-    const d = at(n);
+  const pageEnd = (pc & ~0xfff) + 4096;
+  let ipc = pc;
+  for (; n < MAX_BLOCK && ipc < pageEnd; n++) {
+    const d = at(ipc >>> 0);
     if (!d) break;
-    const ipc = (pc + 4 * n) | 0;
-    const next = `${(ipc + 4) | 0}`;
+    const next = `${(ipc + d.size) | 0}`;
     const cond = d.cond === 14 ? null : d.cond < 14 ? COND[d.cond] : undefined;
     if (cond === undefined) break; // unconditional space (cond 15): interpreter
+    if (thumb && d.k === K.It) break;
     const br = branch(d, ipc);
     if (br !== null) {
       code += `// ${hex(ipc)}\n`;
@@ -289,13 +303,14 @@ export function translateA32(pc: number, at: (i: number) => D | undefined): { fn
       break;
     }
     const b = body(d, ipc, next, ds.length);
-    if (b !== null && b.includes('ds[')) ds.push(d);
     if (b === null) break;
-    const withK = b.replace(/return K;/g, `return ${n + 1};`);
+    if (b.includes('ds[')) ds.push(d);
+    const withK = b.replace(/\bK\b/g, String(n + 1));
     code += `// ${hex(ipc)}\n` + (cond === null ? withK : `if(${cond}){${withK}}`) + '\n';
+    ipc += d.size;
   }
   if (n === 0) return null;
-  if (!ended) code += `r[15]=${(pc + 4 * n) | 0};return ${n};\n`;
+  if (!ended) code += `r[15]=${ipc | 0};return ${n};\n`;
   const src = `"use strict";let A=0,B=0,M=0,R=0,SC=0,V=0,OA=0,${Array.from({ length: 15 }, (_, i) => `L${i}=0`).join(',')};\n${code}`;
   const fn = new Function('ds', `return function block(c, r, m, u) {${src}}`)(ds) as BlockFn;
   return { fn, length: n };

@@ -11,7 +11,7 @@ import { createMemorySystem } from './memory-system';
 import { semihostingCall } from './semihosting';
 import { K, mk, type D } from './decoded';
 import { decodeT32, isT32Wide } from './thumb';
-import { translateA32 } from './a32-jit';
+import { translateBlock } from './a32-jit';
 import { Cp14 } from './cp14';
 import { Vfpv4Unit } from './vfp/unit';
 
@@ -389,6 +389,11 @@ export class Arm32Cpu implements CpuApi {
     if (thumb) {
       const first = Math.max(0, (offset >>> 1) - 1), last = end >>> 1;
       for (let i = first; i <= last; i++) thumb[i] = undefined;
+      // Blocks starting before the write that may extend over it (at most two halfwords an instruction).
+      for (let j = first - 1; j >= 0 && j >= first - 128; j--) {
+        const d = thumb[j];
+        if (d !== undefined && d.blk !== null && j + 2 * d.blkLen > first) { d.blk = null; d.blkPc = -1; }
+      }
     }
   }
 
@@ -530,10 +535,10 @@ export class Arm32Cpu implements CpuApi {
       }
       this.skipBreakpoint = -1;
       this.cur = pc;
-      if (this.thumb === 0 && this.jit && !this.singleStep && (this.bpPages.size === 0 || !this.bpPages.has(pc >>> 12))) {
+      if ((this.thumb === 0 || this.it === 0) && this.jit && !this.singleStep && (this.bpPages.size === 0 || !this.bpPages.has(pc >>> 12))) {
         // Translated blocks: a block runs whole when the budget covers it.
         let d: D | null = null;
-        try { d = this.fetch(pc); } catch { d = null; } // a failing fetch is left to the interpreter below
+        try { d = this.thumb ? this.fetchThumb(pc) : this.fetch(pc); } catch { d = null; } // a failing fetch is left to the interpreter below
         if (d !== null) {
           if (d.blk === null || d.blkPc !== pc) {
             if (++d.hot >= Arm32Cpu.HOT) this.translate(d, pc);
@@ -545,7 +550,7 @@ export class Arm32Cpu implements CpuApi {
             try {
               ran = blk(this, r, this.mem, this.mode === Mode.USR);
             } catch (e) {
-              ran = ((this.cur - pc) >>> 2) + 1;
+              ran = this.jn;
               this.icount += ran; done += ran;
               if (!this.handleFault(e)) throw e;
               if (this.exceptionStopped) { this.exceptionStopped = false; return StopReason.Exception; }
@@ -615,19 +620,25 @@ export class Arm32Cpu implements CpuApi {
 
   /** Translates the block starting at d (pc is its virtual address); all its instructions are on pc's page. */
   private translate(d: D, pc: number): void {
-    const page = this.fetchCache!;
-    const base = (pc >>> 2) & (PAGE_WORDS - 1);
     const user = this.mode === Mode.USR;
-    const t = translateA32(pc, (i) => {
-      const idx = base + i;
-      if (idx >= PAGE_WORDS) return undefined;
-      let e = page[idx];
-      if (e === undefined) {
-        try { e = decodeA32(this.mem.fetch32((pc + 4 * i) >>> 0, user)); } catch { return undefined; }
-        page[idx] = e;
-      }
-      return e;
-    });
+    let t: ReturnType<typeof translateBlock>;
+    if (this.thumb) {
+      t = translateBlock(pc, true, (addr) => {
+        if ((addr & 0xfff) > 0xffc) return undefined; // a 32-bit instruction could cross the page
+        try { return this.fetchThumb(addr); } catch { return undefined; }
+      });
+    } else {
+      const page = this.fetchCache!;
+      t = translateBlock(pc, false, (addr) => {
+        const idx = (addr >>> 2) & (PAGE_WORDS - 1);
+        let e = page[idx];
+        if (e === undefined) {
+          try { e = decodeA32(this.mem.fetch32(addr, user)); } catch { return undefined; }
+          page[idx] = e;
+        }
+        return e;
+      });
+    }
     if (t === null) { d.hot = -1_000_000; return; } // never translatable: stop counting
     d.blk = t.fn; d.blkPc = pc; d.blkLen = t.length; d.hot = 0;
     this.translations++;
@@ -935,9 +946,13 @@ export class Arm32Cpu implements CpuApi {
 
   /** For translated blocks: one instruction through the interpreter (c.cur already set). */
   execOne(d: D): void {
-    this.r[15] = (this.cur + 4) | 0;
+    this.r[15] = (this.cur + d.size) | 0;
+    this.itBefore = 0;
     this.exec(d);
   }
+
+  /** Set by translated blocks before an instruction that may throw: its position in the block (1-based). */
+  jn = 0;
 
   private exec(d: D): void {
     const r = this.r;

@@ -96,3 +96,26 @@ test('code rewritten by a translated block takes effect at once', () => {
   assert.ok(runs[1].translations >= 2, 'both blocks were translated');
   assert.deepEqual(runs[1].s, runs[0].s);
 });
+
+test('T32: a hot loop with 16- and 32-bit encodings, CBZ and flag-setting 16-bit forms gives the interpreted state', () => {
+  // movs r0,#0; movs r1,#200; mov.w r4,#0x41000000; loop: add r0,r1; eor.w r2,r0,r0,lsl #3; adds.w r3,r2,r1,ror #7;
+  // adc.w r5,r5,r3; str.w r5,[r4,#128]!; ldr.w r6,[r4],#-128; cbz r6,skip; lsls r7,r6,#3; skip: subs r1,#1;
+  // bne.n loop; udf #0 (GNU as, -march=armv7-a -mthumb)
+  const hws = [0x2000, 0x21c8, 0xf04f, 0x4482, 0x4408, 0xea80, 0x02c0, 0xeb12, 0x13f1, 0xeb45, 0x0503, 0xf844, 0x5f80,
+    0xf854, 0x6980, 0xb106, 0x00f7, 0x3901, 0xd1f0, 0xde00];
+  const words: number[] = [];
+  for (let i = 0; i < hws.length; i += 2) words.push(hws[i] | ((hws[i + 1] ?? 0) << 16));
+  for (const budget of [50, 1001, 5000]) {
+    const runs = [false, true].map((jit) => {
+      const { cpu, bus } = cpuWith(words, jit);
+      cpu.reset(RAM | 1);
+      cpu.run(budget);
+      return { s: { ...state(cpu, bus), mem: bus.peek(RAM + 0x1000080, 4) }, translations: cpu.translations };
+    });
+    if (budget === 5000) {
+      assert.ok(runs[1].translations > 0, 'the Thumb loop was translated');
+      assert.equal(runs[0].s.regs[1], 0, 'the loop ran to its end');
+    }
+    assert.deepEqual(runs[1].s, runs[0].s, `budget ${budget}`);
+  }
+});
