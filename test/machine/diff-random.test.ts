@@ -39,7 +39,7 @@ function compare(isa: Isa, seed: number, prefix: number, VFP: boolean): { diff: 
   const diff = firstDifference(ref.output, got.output) ?? (got.status !== 0 ? `exit status ${got.status}` : null);
   if (diff !== null || got.problem) return { diff, problem: got.problem };
   // A sequence runs once, so it is interpreted; run it again with every block translated on first sight
-  // (src/machine/arm32/a32-jit.ts, A32 and T32), which must give the same state.
+  // (src/machine/arm32/block-translator.ts, A32 and T32), which must give the same state.
   const jit = runXenarmCli(elf, { maxInstructions: 5_000_000, killMs: 60_000, env: { XENARM_JIT_HOT: '1' } });
   const jdiff = firstDifference(ref.output, jit.output) ?? (jit.status !== 0 ? `exit status ${jit.status}` : null);
   return { diff: jdiff === null ? null : `with block translation: ${jdiff}`, problem: jit.problem };

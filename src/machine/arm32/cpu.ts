@@ -11,7 +11,7 @@ import { createMemorySystem } from './memory-system';
 import { semihostingCall } from './semihosting';
 import { K, mk, type D } from './decoded';
 import { decodeT32, isT32Wide } from './thumb';
-import { translateBlock } from './a32-jit';
+import { translateBlock } from './block-translator';
 import { Cp14 } from './cp14';
 import { Vfpv4Unit } from './vfp/unit';
 

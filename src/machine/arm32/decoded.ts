@@ -24,7 +24,7 @@ export interface D {
   size: number;
   /** T32 16-bit data processing: sets flags only outside an IT block. */
   itFlags?: boolean;
-  /** Block translation starting at this instruction (a32-jit.ts), the virtual pc it was made for, and a heat count. */
+  /** Block translation starting at this instruction (block-translator.ts), the virtual pc it was made for, and a heat count. */
   blk: BlockFn | null;
   blkPc: number;
   blkLen: number;

@@ -1,4 +1,4 @@
-// Block translation (src/machine/arm32/a32-jit.ts) against the interpreter it must mirror: the same
+// Block translation (src/machine/arm32/block-translator.ts) against the interpreter it must mirror: the same
 // program gives the same registers, flags, memory and instruction count with translation off
 // (XENARM_NO_JIT's switch, cpu.jit = false) and on; breakpoints inside a translated block still stop it;
 // an abort in the middle of a block is taken at the faulting instruction with the count of an

@@ -1,4 +1,4 @@
-// Block translation for A32: a run of decoded instructions from one page becomes one JavaScript function
+// Block translation for A32 and T32: a run of decoded instructions from one page becomes one JavaScript function
 // (built with `new Function`), so V8 compiles guest code to machine code. The generated code mirrors the
 // interpreter in cpu.ts statement for statement (same operand order, same memory accesses in the same
 // order, same flag rules); anything not listed here ends the block and is left to the interpreter.
