@@ -239,8 +239,15 @@ export class DebugRuntime extends EventEmitter {
     this.pauseRequested = false;
     this.emit('continued');
     // A breakpoint at the pc we are stopped on would trap at once: step off it first.
-    for (let i = 0; i < this.target.cpus.length; i++) {
-      if (this.traps.has(this.target.cpus[i].getReg(15) >>> 0) && this.stepOffTrap(i)) return;
+    try {
+      for (let i = 0; i < this.target.cpus.length; i++) {
+        if (this.traps.has(this.target.cpus[i].getReg(15) >>> 0) && this.stepOffTrap(i)) return;
+      }
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      this.emit('output', `xenarm: internal error while running the guest (please report it): ${e instanceof Error ? e.stack : msg}\n`, 'stderr');
+      this.reportStop({ reason: 'exception', cpu: this.goalCpu(), description: `xenarm internal error: ${msg}`, text: msg, exception: { id: 'xenarm-internal-error', description: msg, details: { error: msg } } });
+      return;
     }
     setImmediate(() => this.slice());
   }
@@ -269,7 +276,22 @@ export class DebugRuntime extends EventEmitter {
     return this.handleCpuStop(i, reason);
   }
 
+  /**
+   * One slice of guest execution. An internal error of the machine or the hypervisor (a bug in
+   * xenarm, not the guest) stops the session where it happened, with the error in the debug console,
+   * so the user can still inspect the guest instead of facing a session that never stops.
+   */
   private slice(): void {
+    try {
+      this.sliceInner();
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      this.emit('output', `xenarm: internal error while running the guest (please report it): ${e instanceof Error ? e.stack : msg}\n`, 'stderr');
+      if (this.running) this.reportStop({ reason: 'exception', cpu: this.goalCpu(), description: `xenarm internal error: ${msg}`, text: msg, exception: { id: 'xenarm-internal-error', description: msg, details: { error: msg } } });
+    }
+  }
+
+  private sliceInner(): void {
     if (!this.running) return;
     if (this.pauseRequested) { this.pauseRequested = false; this.reportStop({ reason: 'pause', cpu: this.goalCpu(), description: 'Paused' }); return; }
     const end = performance.now() + SLICE_MS;
