@@ -10,7 +10,9 @@ import { buildOne, haveGcc } from '../test/guests/build.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'dist', 'cli.js');
-const repeat = Number(process.argv[process.argv.indexOf('--repeat') + 1] || 3);
+const repeatAt = process.argv.indexOf('--repeat');
+const repeat = repeatAt >= 0 ? Number(process.argv[repeatAt + 1]) : 3;
+if (!Number.isInteger(repeat) || repeat < 1) { console.error('--repeat takes a positive integer'); process.exit(2); }
 const guests = ['nop', 'int', 'mem', 'vfp'];
 
 if (!haveGcc()) { console.error('arm-linux-gnueabihf-gcc not installed'); process.exit(2); }
