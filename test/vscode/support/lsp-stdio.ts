@@ -70,7 +70,7 @@ export class LspProcess {
   }
 
   /** The next notification matching `pred` (e.g. publishDiagnostics for a URI). */
-  next(pred: (msg: Json) => boolean, timeoutMs = 20000): Promise<Json> {
+  next(pred: (msg: Json) => boolean, timeoutMs = 60000): Promise<Json> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.listeners.splice(this.listeners.indexOf(l), 1);
