@@ -1,7 +1,8 @@
 // The tree dom0 receives: the generated one (guest-tree.ts), or the user's own DTS/DTB in its place,
-// optionally with a DTS overlay merged in the way dtc merges repeated nodes; then Xen's additions to
+// optionally with an overlay (plain DTS nodes merged as dtc merges repeated nodes, or a /plugin/
+// DTS or .dtbo applied as fdtoverlay applies it); then Xen's additions to
 // /chosen (bootargs when given, the initrd range). Bad trees become one positioned Dom0Error line.
-import { compileDts, dtbToTree, treeToDts, DtbError, formatDiagnostic, type DeviceTree } from '../devicetree/index';
+import { compileDts, dtbToTree, treeToDtb, treeToDts, applyOverlayTree, DtbError, OverlayError, formatDiagnostic, type DeviceTree } from '../devicetree/index';
 import { newNode } from '../devicetree/model';
 import { Dom0Error } from './errors';
 import { buildGuestTree, writeChosen, type GuestTreeOptions } from './guest-tree';
@@ -24,27 +25,55 @@ function compile(source: string, file: string, readFile?: (p: string) => Uint8Ar
 
 /** Reads the user's replacement tree (DTB by its magic number, else DTS). */
 export function loadUserTree(u: UserTree): DeviceTree {
-  if (isDtb(u.bytes)) {
-    try {
-      return dtbToTree(u.bytes, u.path);
-    } catch (e) {
-      if (e instanceof DtbError) throw new Dom0Error(`${u.path}: malformed DTB at byte offset ${e.offset}: ${e.message}`);
-      throw e;
-    }
-  }
+  if (isDtb(u.bytes)) return readDtb(u.bytes, u.path);
   return compile(Buffer.from(u.bytes).toString('latin1'), u.path);
 }
 
+function readDtb(bytes: Uint8Array, path: string): DeviceTree {
+  try {
+    return dtbToTree(bytes, path);
+  } catch (e) {
+    if (e instanceof DtbError) throw new Dom0Error(`${path}: malformed DTB at byte offset ${e.offset}: ${e.message}`);
+    throw e;
+  }
+}
+
 /**
- * Merges DTS `overlay` into `base`: the overlay's nodes (`/ { chosen { bootargs = "…"; }; };`, or
- * `&{/path} { … };`) are applied on top of the tree, exactly as dtc merges a node written twice.
- * Positions in messages refer to the overlay file; its `/dts-v1/;` header is optional.
+ * Applies a compiled overlay (a `/plugin/` DTS, or a .dtbo blob) as fdtoverlay does: fragments by
+ * `target` / `target-path`, `&label` references resolved through the base's labels. The generated tree
+ * carries no `__symbols__` (Xen's has none either), so one is made from its labels for the duration
+ * of the merge and dropped again unless the base had its own.
+ */
+function applyPlugin(base: DeviceTree, overlay: DeviceTree, path: string): DeviceTree {
+  const hadSymbols = base.root.children.some((c) => c.name === '__symbols__' && !c.deleted);
+  let target = base;
+  if (!hadSymbols) {
+    const withSymbols = compileDts(treeToDts(base), { file: '<generated tree>', symbols: true });
+    if (withSymbols.tree) target = withSymbols.tree;
+  }
+  // Through the flat form, so phandles and fixups are exactly what a .dtbo would carry.
+  target = readDtb(treeToDtb(target), '<generated tree>');
+  const ov = readDtb(treeToDtb(overlay), path);
+  try {
+    applyOverlayTree(target, ov);
+  } catch (e) {
+    if (e instanceof OverlayError) throw new Dom0Error(`${path}: cannot apply overlay: ${e.message}`);
+    throw e;
+  }
+  if (!hadSymbols) target.root.children = target.root.children.filter((c) => c.name !== '__symbols__');
+  return target;
+}
+
+/**
+ * Merges `overlay` into `base`. A `/plugin/` DTS or a .dtbo blob is applied as fdtoverlay applies it;
+ * plain DTS nodes (`/ { chosen { bootargs = "…"; }; };`, `&{/path} { … };`) are merged exactly as dtc
+ * merges a node written twice. Positions in messages refer to the overlay file; a plain DTS overlay's
+ * `/dts-v1/;` header is optional.
  */
 export function mergeOverlay(base: DeviceTree, overlay: UserTree): DeviceTree {
+  if (isDtb(overlay.bytes)) return applyPlugin(base, readDtb(overlay.bytes, overlay.path), overlay.path);
   const text = Buffer.from(overlay.bytes).toString('latin1');
-  if (/^\s*(\/dts-v1\/\s*;\s*)?\/plugin\/\s*;/.test(text)) {
-    throw new Dom0Error(`${overlay.path}: /plugin/ overlays with fragments are not supported here; write the nodes to merge directly, e.g. / { chosen { bootargs = "…"; }; };`);
-  }
+  if (/^\s*(\/dts-v1\/\s*;\s*)?\/plugin\/\s*;/.test(text)) return applyPlugin(base, compile(text, overlay.path), overlay.path);
   // Blank out the header (same length, so line and column numbers stay right).
   const body = text.replace(/^(\s*)\/dts-v1\/\s*;/, (m) => m.replace(/[^\n]/g, ' '));
   const name = overlay.path;
