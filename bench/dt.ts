@@ -31,7 +31,9 @@ function run(cmd: string, args: string[]): void {
 
 const rows: string[][] = [['case', 'dtc ms', 'xenarm ms', 'xenarm / dtc']];
 const row = (name: string, dtc: number | undefined, ours: number): void => {
-  rows.push([name, dtc === undefined ? '—' : dtc.toFixed(1), ours.toFixed(1), dtc === undefined ? '—' : (ours / dtc).toFixed(2) + '×']);
+  const r = [name, dtc === undefined ? '—' : dtc.toFixed(1), ours.toFixed(1), dtc === undefined ? '—' : (ours / dtc).toFixed(2) + '×'];
+  rows.push(r);
+  process.stderr.write(`bench:dt: ${r.join(' | ')}\n`);
 };
 
 // 1. The largest Linux board files, whole process.
@@ -85,7 +87,7 @@ const BUSES = 20;
 let src = '/dts-v1/;\n/ {\n\t#address-cells = <1>;\n\t#size-cells = <1>;\n\tcompatible = "bench,gen";\n\tintc: interrupt-controller@0 {\n\t\tcompatible = "arm,gic-400";\n\t\treg = <0x0 0x1000>;\n\t\tinterrupt-controller;\n\t\t#interrupt-cells = <3>;\n\t\t#address-cells = <0>;\n\t};\n';
 const perBus = Math.floor((N - 2 - BUSES) / BUSES);
 for (let b = 0; b < BUSES; b++) {
-  src += `\tbus${b}: bus@${(0x10000000 * (b + 1)).toString(16)} {\n\t\tcompatible = "simple-bus";\n\t\t#address-cells = <1>;\n\t\t#size-cells = <1>;\n\t\tranges = <0x0 0x${(0x10000000 * (b + 1)).toString(16)} 0x1000000>;\n\t\tinterrupt-parent = <&intc>;\n`;
+  src += `\tbus${b}: bus@${(0x1000000 * (b + 1)).toString(16)} {\n\t\tcompatible = "simple-bus";\n\t\t#address-cells = <1>;\n\t\t#size-cells = <1>;\n\t\tranges = <0x0 0x${(0x1000000 * (b + 1)).toString(16)} 0x1000000>;\n\t\tinterrupt-parent = <&intc>;\n`;
   for (let i = 0; i < perBus; i++) {
     const a = (0x1000 + i * 0x100).toString(16);
     const id = b * perBus + i;
