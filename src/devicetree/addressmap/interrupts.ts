@@ -4,7 +4,7 @@
 // #interrupt-cells; then through interrupt-map nexus nodes (unit address and specifier masked by
 // interrupt-map-mask) until a node with `interrupt-controller`.
 import { getProperty, nodePath, type Node, type Property, type SourcePos } from '../model';
-import { addressCells, cell, cellCount, cells, interruptCells } from './cells';
+import { cell, cellCount, cells, interruptCells } from './cells';
 
 export interface InterruptRoute {
   node: Node;
@@ -165,6 +165,5 @@ export function routeInterrupts(root: Node, phandles: Map<number, Node>, problem
     for (const c of n.children) visit(c);
   };
   visit(root);
-  void addressCells;
   return out;
 }

@@ -372,9 +372,9 @@ export class Engine implements ExpandHost, TokenSource {
 
   private evalIf(args: Token[], at: Token, directive: string): boolean {
     try {
-      const pre = this.replaceDefined(args, at);
+      const pre = this.replaceDefined(args);
       const expanded = Expander.expandAll(this, pre);
-      const post = this.replaceDefined(expanded, at);
+      const post = this.replaceDefined(expanded);
       return evaluate(post, directive, this.eol ?? at, (w) => this.warning(w.message, w.token));
     } catch (e) {
       if (!(e instanceof ExprError)) throw e;
@@ -384,7 +384,7 @@ export class Engine implements ExpandHost, TokenSource {
   }
 
   /** `defined X`, `defined(X)`, `__has_include(...)` → 0 or 1, before (and after) expansion. */
-  private replaceDefined(toks: Token[], at: Token): Token[] {
+  private replaceDefined(toks: Token[]): Token[] {
     const out: Token[] = [];
     const real = toks.filter((t) => t.kind !== Kind.Padding);
     for (let i = 0; i < real.length; i++) {
@@ -421,7 +421,6 @@ export class Engine implements ExpandHost, TokenSource {
       }
       out.push(t);
     }
-    void at;
     return out;
   }
 
