@@ -30,12 +30,13 @@ export function unitName(name: string): string {
   return at >= 0 ? name.slice(at + 1) : '';
 }
 
+// Deleted entries are rare after parsing (only /omit-if-no-ref/ leaves some): avoid copying.
 function liveChildren(n: Node): Node[] {
-  return n.children.filter((c) => !c.deleted);
+  return n.children.some((c) => c.deleted) ? n.children.filter((c) => !c.deleted) : n.children;
 }
 
 function liveProps(n: Node): Property[] {
-  return n.properties.filter((p) => !p.deleted);
+  return n.properties.some((p) => p.deleted) ? n.properties.filter((p) => !p.deleted) : n.properties;
 }
 
 function checkDuplicateNodeNames(ctx: CheckContext, node: Node): void {
