@@ -32,9 +32,9 @@ export const RUN_OPTIONS = [
 const DOM0_ONLY = ['initrd', 'bootargs', 'append', 'dtb', 'dt-overlay', 'boot-protocol', 'machine-id', 'trace-hypercalls'];
 
 const USAGE = `${DOM0_USAGE}
-usage: xenarm run IMAGE --machine virt [options]   (bare metal on a QEMU-virt-like board)
-  --machine xen|virt     xen (default): boot IMAGE as dom0 under the embedded Xen;
-                         virt: bare metal on a QEMU-virt-like board (RAM at 0x40000000, GICv2)
+usage: xenarm run IMAGE --semihosting [options]    (bare metal on a QEMU-virt-like board)
+  --machine xen|virt     xen (default without --semihosting): boot IMAGE as dom0 under the embedded Xen;
+                         virt (default with --semihosting): bare metal on a QEMU-virt-like board
   --semihosting          enable ARM semihosting (console and exit status) for --machine virt
   --memory MIB           RAM size (default 128)
   --cpus N               number of vCPUs (default 1)
@@ -51,7 +51,8 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return EXIT.OK;
   }
-  const machine = stringOption(parsed, 'machine') ?? 'xen';
+  // Semihosting is a bare-metal convention (a dom0 talks to Xen instead), so it selects the virt board.
+  const machine = stringOption(parsed, 'machine') ?? (parsed.options.get('semihosting') ? 'virt' : 'xen');
   if (machine === 'virt') return runVirt(parsed);
   if (machine !== 'xen') throw new CliError(`run: unknown machine '${machine}' (expected xen or virt)`, EXIT.USAGE);
   return runDom0(parsed);
