@@ -16,7 +16,7 @@ import { comparableMessages, firstDifference, runOurs, runReference } from './dt
 const cache = resolve(process.env.XENARM_CACHE ?? join(homedir(), '.cache', 'xenarm'));
 const linux = join(cache, 'linux-dts');
 const prefixes = join(linux, 'scripts', 'dtc', 'include-prefixes');
-const mode = process.env.XENARM_DT_CORPUS === 'full' ? 'full' : process.env.CI ? 'ci' : 'sample';
+const mode = process.env.XENARM_DT_CORPUS === 'full' ? 'full' : process.env.XENARM_DT_CORPUS === 'ci' || process.env.CI ? 'ci' : 'sample';
 const ALWAYS = ['arch/arm/boot/dts/am572x-idk.dts', 'arch/arm/boot/dts/vexpress-v2p-ca15-tc1.dts', 'arch/arm/boot/dts/imx6q-sabresd.dts', 'arch/arm64/boot/dts/arm/juno.dts', 'arch/arm64/boot/dts/xilinx/zynqmp-zcu102-rev1.0.dts'];
 
 function ensureCorpus(t: { skip(m: string): void; diagnostic(m: string): void }): boolean {
