@@ -186,7 +186,7 @@ export class Board {
         continue;
       }
       // One round: every vCPU gets the same number of ticks, cut at the next timer deadline.
-      const ticks = Math.max(1, Math.min(this.sliceInstructions, toDeadline, max - done));
+      let ticks = Math.max(1, Math.min(this.sliceInstructions, toDeadline, max - done));
       let roundMax = 0;
       for (let i = 0; i < this.cpus.length; i++) {
         const cpu = this.cpus[i];
@@ -205,17 +205,17 @@ export class Board {
           if (done >= max) { this.syncTimes(this.time + Math.max(used, roundMax)); return result('limit'); }
           if (reason === StopReason.Budget || reason === StopReason.Idle) continue;
           if (reason === StopReason.Requested && this.replan) {
-            // A timer was reprogrammed: stop the round here for every vCPU so the new deadline is honoured.
-            roundMax = Math.max(roundMax, used);
-            this.syncTimes(this.time + Math.max(roundMax, 1));
-            used = -1;
-            break;
+            // A timer was reprogrammed: cut the round at the new deadline and go on with it. Abandoning
+            // the round instead would starve the vCPUs after this one whenever it re-arms its timer in
+            // every round (a tickless kernel does), so their own timers would never be delivered. The
+            // round never shrinks below what a vCPU already ran in it: no counter may go backwards.
+            ticks = Math.max(1, roundMax, used, Math.min(ticks, this.untilDeadline()));
+            continue;
           }
           if (reason === StopReason.Halted) { this.syncTimes(this.time + Math.max(used, roundMax)); return result('halted'); }
           this.syncTimes(this.time + Math.max(used, roundMax));
           return result('stopped', { cpu: i, reason });
         }
-        if (used === -1) break;
         roundMax = Math.max(roundMax, ticks);
         if (i === this.cpus.length - 1) this.advance(ticks);
       }
