@@ -2,20 +2,7 @@
 // directives with global labels for the header fields, the tree's labels and value labels.
 import type { DeviceTree, Node } from './model';
 import { MarkerType } from './model';
-
-const FTF_FULLPATH = 0x1;
-const FTF_VARALIGN = 0x2;
-const FTF_NAMEPROPS = 0x4;
-const FTF_BOOTCPUID = 0x8;
-const FTF_STRTABSIZE = 0x10;
-const FTF_STRUCTSIZE = 0x20;
-const VERSIONS: Record<number, { last: number; flags: number }> = {
-  1: { last: 1, flags: FTF_FULLPATH | FTF_VARALIGN | FTF_NAMEPROPS },
-  2: { last: 1, flags: FTF_FULLPATH | FTF_VARALIGN | FTF_NAMEPROPS | FTF_BOOTCPUID },
-  3: { last: 1, flags: FTF_FULLPATH | FTF_VARALIGN | FTF_NAMEPROPS | FTF_BOOTCPUID | FTF_STRTABSIZE },
-  16: { last: 16, flags: FTF_BOOTCPUID | FTF_STRTABSIZE },
-  17: { last: 16, flags: FTF_BOOTCPUID | FTF_STRTABSIZE | FTF_STRUCTSIZE },
-};
+import { FDT_VERSIONS, FTF_BOOTCPUID, FTF_FULLPATH, FTF_NAMEPROPS, FTF_STRTABSIZE, FTF_STRUCTSIZE, FTF_VARALIGN } from './fdt-versions';
 
 export interface AsmOptions {
   version?: number;
@@ -29,7 +16,7 @@ const hx = (v: number): string => (v & 0xff).toString(16).padStart(2, '0');
 
 export function writeAsm(tree: DeviceTree, opts: AsmOptions = {}): string {
   const version = opts.version ?? 17;
-  const vi = VERSIONS[version];
+  const vi = FDT_VERSIONS[version];
   if (!vi) throw new Error(`Unknown device tree blob version ${version}`);
   const o: string[] = [];
   const p = (s: string): number => o.push(s);

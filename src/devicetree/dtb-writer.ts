@@ -3,6 +3,7 @@
 // strings block where a name reuses any earlier occurrence of itself (suffix sharing, first match),
 // and -S / -p / -a padding.
 import type { DeviceTree, Node } from './model';
+import { FDT_VERSIONS, FTF_BOOTCPUID, FTF_FULLPATH, FTF_NAMEPROPS, FTF_STRTABSIZE, FTF_STRUCTSIZE, FTF_VARALIGN } from './fdt-versions';
 
 export interface DtbWriteOptions {
   /** -V: 17 by default; 16, 3, 2, 1 as dtc supports. */
@@ -27,20 +28,6 @@ const FDT_END_NODE = 2;
 const FDT_PROP = 3;
 const FDT_END = 9;
 
-const FTF_FULLPATH = 0x1;
-const FTF_VARALIGN = 0x2;
-const FTF_NAMEPROPS = 0x4;
-const FTF_BOOTCPUID = 0x8;
-const FTF_STRTABSIZE = 0x10;
-const FTF_STRUCTSIZE = 0x20;
-
-const VERSIONS: Record<number, { last: number; hdr: number; flags: number }> = {
-  1: { last: 1, hdr: 28, flags: FTF_FULLPATH | FTF_VARALIGN | FTF_NAMEPROPS },
-  2: { last: 1, hdr: 32, flags: FTF_FULLPATH | FTF_VARALIGN | FTF_NAMEPROPS | FTF_BOOTCPUID },
-  3: { last: 1, hdr: 36, flags: FTF_FULLPATH | FTF_VARALIGN | FTF_NAMEPROPS | FTF_BOOTCPUID | FTF_STRTABSIZE },
-  16: { last: 16, hdr: 36, flags: FTF_BOOTCPUID | FTF_STRTABSIZE },
-  17: { last: 16, hdr: 40, flags: FTF_BOOTCPUID | FTF_STRTABSIZE | FTF_STRUCTSIZE },
-};
 
 export class DtbWriteError extends Error {}
 
@@ -145,7 +132,7 @@ function flatten(node: Node, path: string, out: Buf, strs: StringTable, flags: n
 
 export function writeDtb(tree: DeviceTree, opts: DtbWriteOptions = {}): Uint8Array {
   const version = opts.version ?? 17;
-  const vi = VERSIONS[version];
+  const vi = FDT_VERSIONS[version];
   if (!vi) throw new DtbWriteError(`Unknown device tree blob version ${version}`);
   const dt = new Buf();
   const strs = new StringTable(opts.strings ?? '');
