@@ -82,7 +82,8 @@ export function normaliseLine(line: string): string {
   let l = line.replace(/\r$/, '').replace(/^\[\s*\d+\.\d+\]\s?/, '');
   l = l.replace(/audit\(\d+\.\d+:(\d+)\)/, 'audit(#:$1)');
   // /proc/interrupts rows ("  26:   652  GIC-0  27 Level  arch_timer", "IPI2:  0  Rescheduling…"): counts are timing.
-  l = l.replace(/^(\s*(?:\d+|IPI\d+|Err):)(\s+)\d+/, '$1$2#');
+  // The count is printed right-aligned ("%10u"), so its padding changes with its digits: mask both.
+  l = l.replace(/^(\s*(?:\d+|IPI\d+|Err):)\s+\d+/, '$1 #');
   return l;
 }
 
