@@ -9,11 +9,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evaluate, ExprError, intValue, Types, type EvalContext } from '../../src/debug/expr';
+import { xorshift32 } from '../support/xorshift';
 
 /** A small deterministic PRNG (xorshift32), so a failing expression can be reproduced from its seed. */
 function rng(seed: number) {
-  let s = seed >>> 0 || 1;
-  return (n: number) => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s % n; };
+  const next = xorshift32(seed);
+  return (n: number) => next() % n;
 }
 
 const CASTS = ['int', 'unsigned', 'unsigned char', 'signed char', 'short', 'unsigned short', 'long long', 'unsigned long long'];

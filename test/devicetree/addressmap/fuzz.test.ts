@@ -7,17 +7,11 @@ import { test } from 'node:test';
 import { buildAddressMap } from '../../../src/devicetree/addressmap/index';
 import { compileDts } from '../../../src/devicetree/index';
 import type { Node } from '../../../src/devicetree/model';
+import { xorshift32 } from '../../support/xorshift';
 
 function rng(seed: number) {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 0x100000000;
-  };
+  const next = xorshift32(seed);
+  return () => next() / 0x100000000;
 }
 
 const SPECIAL = [0, 1, 2, 3, 0xffffffff, 0x7fffffff, 0x80000000, 64, 9];

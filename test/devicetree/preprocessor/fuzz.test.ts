@@ -6,20 +6,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { preprocess } from '../../../src/devicetree/preprocessor/index';
 import { fixtures } from './fixtures';
+import { xorshift32 } from '../../support/xorshift';
 
 const PIECES = ['#', '##', '#if ', '#ifdef X\n', '#else\n', '#endif\n', '#elif 1\n', '#define F(a,...) a ## __VA_ARGS__ #a\n', '#include "', '#include <',
   '(', ')', ',', '"', "'", '/*', '*/', '//', '\\\n', '\n', 'defined(', '__LINE__', '__FILE__', '0x', '1/0', '?', ':', 'F(', 'ONE', 'ADD(', '\0', '\u00ff', '#line 0x\n', '#undef\n'];
 
 function rng(seed: number) {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 0x100000000;
-  };
+  const next = xorshift32(seed);
+  return () => next() / 0x100000000;
 }
 
 test('preprocessor fuzz: mutated sources end in output and positioned diagnostics, never an exception', () => {

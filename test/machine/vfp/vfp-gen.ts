@@ -3,12 +3,12 @@
 // source registers from a table of edge-case and random operands, runs one VFP instruction, and
 // records FPSCR and the double register holding the destination. At the end every register is dumped.
 // The same assembly runs on QEMU and on xenarm; vfp_main.c prints the records.
+import { xorshift32 } from '../../support/xorshift';
 
 export type Isa = 'arm' | 'thumb';
 
 function rng(seed: number): () => number {
-  let s = (seed * 0x9e3779b1) >>> 0 || 1;
-  return () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s; };
+  return xorshift32(seed * 0x9e3779b1);
 }
 
 /** Single-precision (and 32-bit integer) edge cases: zeros, denormals, normal bounds, infinities, NaNs, integer limits, half-precision limits. */
