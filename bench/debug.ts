@@ -54,17 +54,23 @@ function stats(xs: number[]): string {
   return `median ${at(0.5).toFixed(2)} ms, p90 ${at(0.9).toFixed(2)} ms, max ${s[s.length - 1].toFixed(2)} ms (${s.length} samples)`;
 }
 
-/**
- * CPU seconds the debug runtime (the adapter's engine, without the DAP transport) spends running the
- * guest to its exit with `bps` unhit breakpoints: robust against other load on the machine.
- */
-async function cpuSecondsToExit(elf: string, bps: number): Promise<number> {
+/** The adapter's engine on a bare-metal guest, loaded, its console discarded (no DAP transport). */
+async function loadRuntime(elf: string) {
   const { parseLaunchConfig } = await import('../src/debug/launch-config');
   const { DebugRuntime } = await import('../src/debug/runtime/runtime');
   const { createTarget } = await import('../src/debug/runtime/targets');
   const rt = new DebugRuntime(parseLaunchConfig({ kernel: elf, bootProtocol: 'baremetal', semihosting: true }), createTarget);
   rt.load();
   rt.on('console', () => {});
+  return rt;
+}
+
+/**
+ * CPU seconds the debug runtime (the adapter's engine, without the DAP transport) spends running the
+ * guest to its exit with `bps` unhit breakpoints: robust against other load on the machine.
+ */
+async function cpuSecondsToExit(elf: string, bps: number): Promise<number> {
+  const rt = await loadRuntime(elf);
   rt.setInstructionBreakpoints(Array.from({ length: bps }, (_, i) => ({ instructionReference: '0x' + (0x40200000 + 4 * i).toString(16) })));
   const exited = new Promise<void>((resolve) => rt.once('exited', () => resolve()));
   const c0 = process.cpuUsage();
@@ -76,12 +82,7 @@ async function cpuSecondsToExit(elf: string, bps: number): Promise<number> {
 
 /** Pause latency inside the adapter process (runtime API, no DAP transport): what the adapter itself adds. */
 async function inProcessPause(elf: string): Promise<number[]> {
-  const { parseLaunchConfig } = await import('../src/debug/launch-config');
-  const { DebugRuntime } = await import('../src/debug/runtime/runtime');
-  const { createTarget } = await import('../src/debug/runtime/targets');
-  const rt = new DebugRuntime(parseLaunchConfig({ kernel: elf, bootProtocol: 'baremetal', semihosting: true }), createTarget);
-  rt.load();
-  rt.on('console', () => {});
+  const rt = await loadRuntime(elf);
   const out: number[] = [];
   for (let i = 0; i < 10; i++) {
     const stopped = new Promise<void>((resolve) => rt.once('stopped', () => resolve()));
