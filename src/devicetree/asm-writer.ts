@@ -2,7 +2,7 @@
 // directives with global labels for the header fields, the tree's labels and value labels.
 import type { DeviceTree, Node } from './model';
 import { MarkerType } from './model';
-import { FDT_VERSIONS, FTF_BOOTCPUID, FTF_FULLPATH, FTF_NAMEPROPS, FTF_STRTABSIZE, FTF_STRUCTSIZE, FTF_VARALIGN } from './fdt-versions';
+import { FDT_VERSIONS, FTF_BOOTCPUID, FTF_FULLPATH, FTF_NAMEPROPS, FTF_STRTABSIZE, FTF_STRUCTSIZE, FTF_VARALIGN } from './fdt-format';
 
 export interface AsmOptions {
   version?: number;

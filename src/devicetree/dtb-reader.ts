@@ -4,6 +4,7 @@
 import type { DeviceTree, Node, ReserveEntry } from './model';
 import { newNode } from './model';
 import { newProperty } from './livetree';
+import { FDT_MAGIC, FDT_BEGIN_NODE, FDT_END_NODE, FDT_PROP, FDT_NOP, FDT_END } from './fdt-format';
 
 export class DtbError extends Error {
   constructor(message: string, readonly offset: number) {
@@ -18,12 +19,6 @@ export interface DtbReadResult {
   warnings: string[];
 }
 
-const FDT_MAGIC = 0xd00dfeed;
-const FDT_BEGIN_NODE = 1;
-const FDT_END_NODE = 2;
-const FDT_PROP = 3;
-const FDT_NOP = 4;
-const FDT_END = 9;
 /** Deeper trees are not real hardware descriptions; the limit keeps every later (recursive) pass safe. */
 const MAX_DEPTH = 1024;
 

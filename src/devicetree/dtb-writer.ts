@@ -3,7 +3,7 @@
 // strings block where a name reuses any earlier occurrence of itself (suffix sharing, first match),
 // and -S / -p / -a padding.
 import type { DeviceTree, Node } from './model';
-import { FDT_VERSIONS, FTF_BOOTCPUID, FTF_FULLPATH, FTF_NAMEPROPS, FTF_STRTABSIZE, FTF_STRUCTSIZE, FTF_VARALIGN } from './fdt-versions';
+import { FDT_MAGIC, FDT_BEGIN_NODE, FDT_END_NODE, FDT_PROP, FDT_END, FDT_VERSIONS, FTF_BOOTCPUID, FTF_FULLPATH, FTF_NAMEPROPS, FTF_STRTABSIZE, FTF_STRUCTSIZE, FTF_VARALIGN } from './fdt-format';
 
 export interface DtbWriteOptions {
   /** -V: 17 by default; 16, 3, 2, 1 as dtc supports. */
@@ -22,11 +22,6 @@ export interface DtbWriteOptions {
   warn?: (message: string) => void;
 }
 
-const FDT_MAGIC = 0xd00dfeed;
-const FDT_BEGIN_NODE = 1;
-const FDT_END_NODE = 2;
-const FDT_PROP = 3;
-const FDT_END = 9;
 
 
 export class DtbWriteError extends Error {}

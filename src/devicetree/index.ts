@@ -11,6 +11,7 @@ import { writeDts } from './dts-printer';
 export type { DeviceTree, Diagnostic, Node, Property, SourcePos, Marker, Data, ReserveEntry } from './model';
 export { formatPos, nodePath, getProperty, getChild } from './model';
 export { DtbError } from './dtb-reader';
+export { FDT_MAGIC, isDtb } from './fdt-format';
 export { formatDiagnostic } from './checks/framework';
 export { restoreLabelsFromSymbols } from './livetree';
 export { applyOverlays, applyOverlayTree, OverlayError } from './overlay';

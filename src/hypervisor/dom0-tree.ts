@@ -2,7 +2,7 @@
 // optionally with an overlay (plain DTS nodes merged as dtc merges repeated nodes, or a /plugin/
 // DTS or .dtbo applied as fdtoverlay applies it); then Xen's additions to
 // /chosen (bootargs when given, the initrd range). Bad trees become one positioned Dom0Error line.
-import { compileDts, dtbToTree, treeToDtb, treeToDts, applyOverlayTree, DtbError, OverlayError, formatDiagnostic, type DeviceTree } from '../devicetree/index';
+import { compileDts, dtbToTree, isDtb, treeToDtb, treeToDts, applyOverlayTree, DtbError, OverlayError, formatDiagnostic, type DeviceTree } from '../devicetree/index';
 import { newNode } from '../devicetree/model';
 import { Dom0Error } from './errors';
 import { buildGuestTree, writeChosen, type GuestTreeOptions } from './guest-tree';
@@ -13,8 +13,6 @@ export interface UserTree {
   path: string;
 }
 
-const FDT_MAGIC = [0xd0, 0x0d, 0xfe, 0xed];
-const isDtb = (b: Uint8Array) => b.length >= 4 && FDT_MAGIC.every((m, i) => b[i] === m);
 
 function compile(source: string, file: string, readFile?: (p: string) => Uint8Array | undefined): DeviceTree {
   const r = compileDts(source, { file, ...(readFile ? { readFile } : {}) });

@@ -4,6 +4,7 @@
 // carries their symbols). Then the tree and initrd are placed by Xen's place_modules rules.
 import { gunzipSync } from 'node:zlib';
 import { readArmElf, ElfError } from '../machine/elf';
+import { FDT_MAGIC } from '../devicetree/index';
 import { Dom0Error } from './errors';
 
 export type ImageKind = 'zImage' | 'uImage' | 'ELF' | 'Image';
@@ -27,7 +28,6 @@ export interface PlacedKernel {
 const MiB = 1024 * 1024;
 const ZIMAGE_MAGIC = 0x016f2818;
 const UIMAGE_MAGIC = 0x27051956;
-const FDT_MAGIC = 0xd00dfeed;
 const IH_ARCH_ARM = 2, IH_ARCH_ARM64 = 22;
 const IH_TYPE_KERNEL = 2, IH_TYPE_KERNEL_NOLOAD = 14;
 const IH_COMP_NONE = 0, IH_COMP_GZIP = 1;
