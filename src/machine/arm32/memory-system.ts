@@ -198,7 +198,8 @@ class Cp15Registers implements Cp15 {
       // Cache maintenance: no caches are modelled; I-cache invalidation drops decoded code.
       if (crm === 8) { this.translateOp(opc2, value); return; }
       if (crm === 5 && (opc2 === 0 || opc2 === 1)) { this.changed(); return; }
-      if (crm === 1 && opc2 === 0) { this.changed(); return; }
+      // ICIALLUIS / BPIALLIS reach every vCPU of the inner-shareable domain (the whole board).
+      if (crm === 1 && (opc2 === 0 || opc2 === 6)) { for (const m of this.ms.shareable()) m.generation++; return; }
       return;
     }
     if (crn === 8) { this.ms.tlbMaintenance(opc1, crm, opc2, value >>> 0); return; }
@@ -474,10 +475,24 @@ class FlatMemory implements VirtualMemory, WatchpointSupport {
     this.generation++;
   }
 
-  /** MCR p15, opc1, Rt, c8, CRm, opc2: TLBIALL / TLBIMVA / TLBIASID / TLBIMVAA and their IS, I and D forms. */
+  /**
+   * MCR p15, opc1, Rt, c8, CRm, opc2: TLBIALL / TLBIMVA / TLBIASID / TLBIMVAA and their IS, I and D forms.
+   * The IS forms (CRm = 3) act on every vCPU of the board: ID_MMFR3 says maintenance is broadcast, so an
+   * SMP Linux relies on it and sends no IPI to flush the other vCPUs' TLBs.
+   */
   tlbMaintenance(opc1: number, crm: number, opc2: number, value: number): void {
-    const known = opc1 === 0 && (crm === 3 || crm === 5 || crm === 6 || crm === 7);
-    if (!known || opc2 === 0) { this.flushAll(); return; }
+    if (opc1 === 0 && crm === 3) { for (const m of this.shareable()) m.tlbOp(opc2, value); return; }
+    const known = opc1 === 0 && (crm === 5 || crm === 6 || crm === 7);
+    if (!known) { this.flushAll(); return; }
+    this.tlbOp(opc2, value);
+  }
+
+  /** The memory systems of every vCPU on this bus (this one included): the inner-shareable domain. */
+  shareable(): readonly FlatMemory[] { return shareableDomains.get(this.bus) ?? [this]; }
+
+  /** One local TLB operation by opc2 (0 all, 1 by VA and ASID, 2 by ASID, 3 by VA in any ASID). */
+  private tlbOp(opc2: number, value: number): void {
+    if (opc2 === 0) { this.flushAll(); return; }
     const vpage = value >>> 12, asid = value & 0xff;
     switch (opc2) {
       case 1: this.tlb.invalidatePage(vpage, asid === this.asid); break; // TLBIMVA: this VA, this ASID or global
@@ -633,11 +648,17 @@ class FlatMemory implements VirtualMemory, WatchpointSupport {
   private readonly tUX = this.tlb.tables[5];
 }
 
+/** Memory systems per bus: the vCPUs of one board, which broadcast TLB and I-cache maintenance to each other. */
+const shareableDomains = new WeakMap<Bus, FlatMemory[]>();
+
 export function createMemorySystem(bus: Bus, opts: { mpidr: number; counter: () => number; onTimerChange?: () => void }): MemorySystem {
   const timer = new Timer(opts.counter);
   const mem = new FlatMemory(bus);
   const cp15 = new Cp15Registers(opts.mpidr, timer, opts.counter, () => { mem.generation++; }, opts.onTimerChange ?? (() => {}), mem);
   mem.cp15 = cp15;
   bus.codeMarkListeners.push((pagePa) => mem.tlb.invalidateWritesTo(pagePa));
+  const domain = shareableDomains.get(bus) ?? [];
+  domain.push(mem);
+  shareableDomains.set(bus, domain);
   return { cp15, mem, timer };
 }
