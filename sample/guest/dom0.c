@@ -137,6 +137,7 @@ static void shutdown(u32 reason) {
 
 int main(u32 r0, u32 r1, u32 r2) {
   print("Hello from xenarm's example dom0!\n");
+  print("console colours: \033[1;32mgreen\033[0m \033[31mred\033[0m plain\n");
   print("boot registers: r0 = "); print_num(r0, 16); print(", r1 = "); print_num(r1, 16);
   print(", r2 = "); print_num(r2, 16); print(" (the device tree)\n");
 
