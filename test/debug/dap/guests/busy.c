@@ -1,4 +1,6 @@
-/* CPU-bound guest for bench/debug.ts: integer mixing for ITER iterations (set with -DITER=N). */
+/* CPU-bound guest for bench/debug.ts: integer mixing for ITER iterations (set with -DITER=N).
+ * never_called() is code the guest never runs, laid out right after main on the same page, so the
+ * benchmark can put breakpoints on the hot loop's page without hitting them. */
 #include "rt.h"
 #ifndef ITER
 #define ITER 400000
@@ -11,4 +13,8 @@ int main(void) {
   }
   show("acc", acc);
   return 0;
+}
+
+__attribute__((used, noinline)) void never_called(void) {
+  __asm__ volatile(".rept 256\n\tnop\n\t.endr");
 }
