@@ -2,7 +2,7 @@
 // board laid out as Xen's guest memory map, and runs it. The debugger and the CLI use only this class.
 import { Board } from '../machine/board';
 import { cpuFactory } from '../machine/cpu-factory';
-import type { CpuFactory } from '../machine/board';
+import type { CpuFactory, TimerOutputs } from '../machine/board';
 import { BOOT_CPSR, BOOT_SCTLR, DT_MACHINE_ID, GUEST, VEXPRESS_MACHINE_ID } from './abi';
 import { Domain, SHUTDOWN_EXIT, type HypercallRecord, type HypervisorEvent, type ShutdownReason } from './domain';
 import { Dom0Error } from './errors';
@@ -127,7 +127,18 @@ export class Dom0 {
       const { cpu, timer } = cpuFactory(args);
       const v = new PoweredVcpu(cpu, args.index === 0);
       vcpus.push(v);
-      return { cpu: v, timer };
+      // A vCPU sleeping in SCHEDOP_poll with a timeout is a deadline too, so the board skips to it when
+      // everything is idle. Everything but nextDeadline goes straight to the timer.
+      const withWake: TimerOutputs = {
+        nextDeadline: () => Math.min(timer.nextDeadline(), v.wakeAt),
+        physLevel: () => timer.physLevel(),
+        virtLevel: () => timer.virtLevel(),
+        get cntvoff() { return timer.cntvoff; },
+        set cntvoff(x) { timer.cntvoff = x; },
+        ...(timer.secPhysLevel ? { secPhysLevel: () => timer.secPhysLevel!() } : {}),
+        ...(timer.hypLevel ? { hypLevel: () => timer.hypLevel!() } : {}),
+      };
+      return { cpu: v, timer: withWake };
     };
     const board = new Board({
       createCpu: factory, cpus, ramBase: ram.base, ramSize: ram.size,

@@ -2,16 +2,25 @@
 // cache_flush. Mapping and copying grants needs a second domain, which this platform does not have.
 import { E, GNTST, GNTTABOP_NAMES } from './abi';
 import { hex, type CallContext } from './hypercall-context';
+import { GuestFault } from './guest-memory';
 import { isSelf } from './hc-memory';
 
 const INVALID_GFN = 0xffffffffffffffffn;
-const GNTTAB_CACHE_CLEAN = 1, GNTTAB_CACHE_INVAL = 2, GNTTAB_CACHE_SOURCE_GREF = 1 << 31;
+const GNTTAB_CACHE_CLEAN = 1, GNTTAB_CACHE_INVAL = 2;
+const PAGE = 4096;
 
-export function grantTableOp(ctx: CallContext, [cmd, arg, count]: number[]): number {
+/** The low 12 bits name the operation; the rest is a continuation argument only cache_flush may carry. */
+const GNTTABOP_CMD_MASK = 0xfff;
+const GNTTABOP_cache_flush = 12;
+
+export function grantTableOp(ctx: CallContext, [cmdArg, arg, count]: number[]): number {
   const { dom, mem, decoded } = ctx;
   const gt = dom.grant;
+  const cmd = cmdArg & GNTTABOP_CMD_MASK;
   decoded.cmd = GNTTABOP_NAMES[cmd] ?? `unknown(${cmd})`;
   decoded.count = count;
+  if ((count | 0) < 0) return E.INVAL; // an unsigned count with the sign bit set
+  if (cmd !== GNTTABOP_cache_flush && cmdArg !== cmd) return E.INVAL;
   switch (cmd) {
     case 6: { // query_size {u16 dom, u32 nr_frames out, u32 max_nr_frames out, i16 status out}
       if (count !== 1) return E.INVAL;
@@ -23,8 +32,7 @@ export function grantTableOp(ctx: CallContext, [cmd, arg, count]: number[]): num
       mem.setU16(arg + 12, GNTST.okay);
       return 0;
     }
-    case 8: { // set_version {u32 version in/out}
-      if (count !== 1) return E.INVAL;
+    case 8: { // set_version {u32 version in/out}; count is not looked at
       const v = mem.u32(arg);
       decoded.version = v;
       let rc = 0;
@@ -33,8 +41,7 @@ export function grantTableOp(ctx: CallContext, [cmd, arg, count]: number[]): num
       mem.setU32(arg, gt.version);
       return rc;
     }
-    case 10: { // get_version {u16 dom, u16 pad, u32 version out}
-      if (count !== 1) return E.INVAL;
+    case 10: { // get_version {u16 dom, u16 pad, u32 version out}; count is not looked at
       const d = mem.u16(arg);
       decoded.dom = hex(d);
       if (!isSelf(d)) return E.SRCH;
@@ -47,11 +54,22 @@ export function grantTableOp(ctx: CallContext, [cmd, arg, count]: number[]): num
       Object.assign(decoded, { dom: hex(d), nr_frames: n });
       if (!isSelf(d)) { mem.setU16(arg + 8, GNTST.bad_domain); return 0; }
       if (n > gt.maxFrames || !gt.grow(n)) { mem.setU16(arg + 8, GNTST.general_error); return 0; }
+      // A frame list that does not map is reported in status, not as -EFAULT (Xen's __copy_to_guest_offset check).
+      let status: number = GNTST.okay;
       for (let i = 0; i < n; i++) {
         const g = gt.gfnOf(i);
-        mem.setU64(list + i * 8, g < 0 ? INVALID_GFN : BigInt(g));
+        try { mem.setU64(list + i * 8, g < 0 ? INVALID_GFN : BigInt(g)); } catch (e) { if (!(e instanceof GuestFault)) throw e; status = GNTST.bad_virt_addr; }
       }
-      mem.setU16(arg + 8, GNTST.okay);
+      mem.setU16(arg + 8, status);
+      return 0;
+    }
+    case 9: { // get_status_frames {u32 nr_frames, u16 dom, i16 status out, handle frame_list}
+      if (count !== 1) return E.INVAL;
+      const n = mem.u32(arg), d = mem.u16(arg + 4);
+      Object.assign(decoded, { dom: hex(d), nr_frames: n });
+      if (!isSelf(d)) { mem.setU16(arg + 6, GNTST.bad_domain); return 0; }
+      // A version 1 table has no status frames: asking for any is a general error.
+      mem.setU16(arg + 6, n > 0 ? GNTST.general_error : GNTST.okay);
       return 0;
     }
     case 12: { // cache_flush[count] {u64 dev_bus_addr|ref, u16 offset, u16 length, u32 op}
@@ -59,16 +77,15 @@ export function grantTableOp(ctx: CallContext, [cmd, arg, count]: number[]): num
         const e = arg + i * 16;
         const addr = mem.u64(e), offset = mem.u16(e + 8), length = mem.u16(e + 10), op = mem.u32(e + 12);
         if (i === 0) Object.assign(decoded, { op, offset, length });
-        if (op & ~(GNTTAB_CACHE_CLEAN | GNTTAB_CACHE_INVAL | GNTTAB_CACHE_SOURCE_GREF)) return E.OPNOTSUPP;
-        if (offset + length > 4096) return E.INVAL;
-        if (length === 0) continue;
-        if (op & GNTTAB_CACHE_SOURCE_GREF) return E.INVAL; // no foreign grants exist
-        if (!dom.isRamFrame(Math.floor(addr / 4096))) return E.INVAL;
+        // As Xen's _cache_flush: any bit but CLEAN and INVAL (SOURCE_GREF too) is -EINVAL, then the range.
+        if (offset >= PAGE || length > PAGE || offset + length > PAGE || (op & ~(GNTTAB_CACHE_CLEAN | GNTTAB_CACHE_INVAL))) return E.INVAL;
+        if (length === 0 || op === 0) continue;
+        if (!dom.isRamFrame(Math.floor(addr / PAGE))) return E.INVAL;
         // Caches are not modelled: memory is always coherent, so there is nothing to clean.
       }
       return 0;
     }
-    case 0: case 1: case 3: case 4: case 5: case 7: case 9: case 11:
+    case 0: case 1: case 3: case 4: case 5: case 7: case 11:
       // Operations on another domain's grants: there is no other domain to grant to or from.
       return E.NOSYS;
     default: return E.NOSYS;

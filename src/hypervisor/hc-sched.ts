@@ -1,17 +1,63 @@
 // sched_op (29): yield, block, poll, shutdown (ending the run with its reason), shutdown_code, watchdog.
+// block and poll really block the vCPU, as Xen 4.17's sched/core.c does on ARM, in virtual time: a
+// blocked vCPU is idle, so when every vCPU is the board skips ahead to the next timer or poll timeout.
 import { E, SCHEDOP_NAMES, SHUTDOWN_NAMES } from './abi';
 import { hex, type CallContext } from './hypercall-context';
 import { isSelf } from './hc-memory';
+import type { Domain } from './domain';
 
-const MAX_POLL_PORTS = 128;
+const MAX_POLL_PORTS = 128; // Xen's "fairly arbitrary limit"
+const NS_PER_TICK = 16; // system time in ns is the 62.5 MHz counter × 16
+const PSR_I = 0x80;
+
+/**
+ * SCHEDOP_block: Xen on ARM enables event delivery by clearing the guest's CPSR.I
+ * (local_event_delivery_enable), then blocks unless an interrupt is already pending; any interrupt
+ * injected into the vCPU (the event upcall, a timer) wakes it, and it takes that interrupt at once.
+ */
+function block(dom: Domain, vcpu: number): void {
+  const v = dom.vcpus[vcpu];
+  v.setCpsr(v.getCpsr() & ~PSR_I);
+  if (!v.irqPending) v.block(() => v.irqPending);
+}
+
+/**
+ * SCHEDOP_poll {handle ports, u32 nr_ports, u64 timeout}: returns 0 at once when an interrupt is
+ * deliverable or a listed port is pending, -EINVAL at the first invalid port (ports are read in order,
+ * a bad list is -EFAULT); otherwise blocks until a listed port becomes pending, an interrupt is
+ * injected (Xen's vcpu_kick also unblocks a poller), or the absolute system time `timeout` (ns, 0 for
+ * none) passes. It does not unmask anything. One difference, on the safe side: an interrupt already
+ * pending but masked by CPSR.I wakes the poll at once, where Xen would wait for the next injection.
+ */
+function poll(ctx: CallContext, arg: number): number {
+  const { dom, mem, decoded } = ctx;
+  const ports = mem.u64(arg), nr = mem.u32(arg + 8), timeout = mem.u64(arg + 16);
+  Object.assign(decoded, { nr_ports: nr, timeout });
+  if (nr > MAX_POLL_PORTS) return E.INVAL;
+  const v = dom.vcpus[ctx.vcpu];
+  if (v.irqPending && !(v.getCpsr() & PSR_I)) return 0; // local_events_need_delivery()
+  const list: number[] = [];
+  for (let i = 0; i < nr; i++) {
+    const p = mem.u32(ports + i * 4);
+    if (!dom.events.isValid(p)) return E.INVAL;
+    if (dom.events.isPending(p)) return 0;
+    list.push(p);
+  }
+  if (nr === 1) decoded.port = list[0];
+  const now = dom.board.time;
+  const wakeAt = timeout === 0 ? Infinity : Math.ceil(timeout / NS_PER_TICK);
+  if (wakeAt <= now) return 0; // the timer is already due: Xen's poll_timer_fn unblocks at once
+  v.block(() => v.irqPending || dom.board.time >= wakeAt || list.some((p) => dom.events.isPending(p)), wakeAt);
+  return 0;
+}
+
 
 export function schedOp(ctx: CallContext, [cmd, arg]: number[]): number {
   const { dom, mem, decoded } = ctx;
   decoded.cmd = SCHEDOP_NAMES[cmd] ?? `unknown(${cmd})`;
   switch (cmd) {
     case 0: return 0; // yield: the scheduler is round-robin already
-    case 1: // block: returning at once is a permitted spurious wake-up (ARM guests idle with WFI instead)
-      return 0;
+    case 1: block(dom, ctx.vcpu); return 0;
     case 2: { // shutdown {u32 reason}
       const reason = mem.u32(arg);
       decoded.reason = SHUTDOWN_NAMES[reason] ?? reason;
@@ -35,17 +81,7 @@ export function schedOp(ctx: CallContext, [cmd, arg]: number[]): number {
       dom.shutdownCode = reason;
       return 0;
     }
-    case 3: { // poll {handle ports, u32 nr_ports, u64 timeout}
-      const ports = mem.u64(arg), nr = mem.u32(arg + 8);
-      decoded.nr_ports = nr;
-      if (nr > MAX_POLL_PORTS) return E.INVAL;
-      for (let i = 0; i < nr; i++) {
-        const p = mem.u32(ports + i * 4);
-        if (!dom.events.isValid(p)) return E.INVAL;
-      }
-      // Returns at once whether or not a port is pending (a timeout or spurious wake-up, both allowed).
-      return 0;
-    }
+    case 3: return poll(ctx, arg);
     case 6: { // watchdog {u32 id, u32 timeout}
       const id = mem.u32(arg), timeout = mem.u32(arg + 4);
       Object.assign(decoded, { id, timeout });

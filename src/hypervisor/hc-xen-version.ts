@@ -16,6 +16,8 @@ export const XEN_EXTRAVERSION = '.0';
 export const XEN_CAPABILITIES = 'xen-3.0-armv7l ';
 export const XEN_CHANGESET = 'xenarm';
 const ENOBUFS = -105;
+/** HYPERVISOR_VIRT_START on ARM in Xen 4.17 (asm/config.h: XEN_VIRT_START), both arm32 and arm64 builds. */
+export const XEN_VIRT_START = 0x00200000;
 /** A stable 20-byte build id (what a GNU build-id note holds), derived from the version. */
 export const XEN_BUILD_ID = createHash('sha1').update(`xenarm xen ${XEN_VERSION.major}.${XEN_VERSION.minor}${XEN_EXTRAVERSION}`).digest();
 
@@ -36,7 +38,7 @@ export function xenVersion(ctx: CallContext, [cmd, arg]: number[]): number {
     }
     case 3: mem.write(arg, chars(XEN_CAPABILITIES, 1024)); return 0;
     case 4: mem.write(arg, chars(XEN_CHANGESET, 64)); return 0;
-    case 5: mem.setU64(arg, 0); return 0; // virt_start: no hypervisor hole in a 32-bit guest's space
+    case 5: mem.setU64(arg, XEN_VIRT_START); return 0; // {xen_ulong_t virt_start}: Xen 4.17 on ARM reports XEN_VIRT_START
     case 6: {
       const idx = mem.u32(arg);
       decoded.submap_idx = idx;
@@ -44,12 +46,14 @@ export function xenVersion(ctx: CallContext, [cmd, arg]: number[]): number {
       mem.setU32(arg + 4, DOM0_FEATURES);
       return 0;
     }
-    case 7: return 4096;
+    case 7: return arg === 0 ? 4096 : E.INVAL; // Xen wants a NULL handle here
     case 8: mem.write(arg, new Uint8Array(16)); return 0; // dom0's handle is all zeros
     case 9: mem.write(arg, chars(ctx.dom.xenCommandLine, 1024)); return 0;
-    case 10: {
+    case 10: { // {u32 len, u8 buf[len]}; a NULL handle asks for the size only
+      if (arg === 0) return XEN_BUILD_ID.length;
       const len = mem.u32(arg);
       decoded.len = len;
+      if (len === 0) return E.INVAL;
       if (len < XEN_BUILD_ID.length) return ENOBUFS;
       mem.write(arg + 4, XEN_BUILD_ID);
       return XEN_BUILD_ID.length;
