@@ -101,8 +101,10 @@ export function activate(ctx: vscode.ExtensionContext): { hub: SessionHub } {
   const maybeStart = (d: vscode.TextDocument) => {
     if (d.languageId === 'dts') startClient(ctx);
   };
-  vscode.workspace.textDocuments.forEach(maybeStart);
   ctx.subscriptions.push(vscode.workspace.onDidOpenTextDocument(maybeStart));
+  // A dts document already open (the usual onLanguage:dts activation) starts the client just after activate()
+  // returns: loading the client bundle is most of the cost, and the commands and views are registered first.
+  setImmediate(() => vscode.workspace.textDocuments.forEach(maybeStart));
   return { hub };
 }
 
