@@ -172,6 +172,19 @@ export async function webviewText(page: Page): Promise<string> {
   return texts.join('\n');
 }
 
+/** The text of the one webview frame whose text matches `pattern` (several webviews may be open). */
+export async function webviewFrameText(page: Page, pattern: RegExp): Promise<string | undefined> {
+  for (const f of page.frames()) {
+    try {
+      const s = await f.evaluate(() => (globalThis as unknown as { document?: { body?: { innerText: string } } }).document?.body?.innerText ?? '');
+      if (pattern.test(s)) return s;
+    } catch {
+      /* frame navigated away */
+    }
+  }
+  return undefined;
+}
+
 export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30000): Promise<T> {
   const t0 = Date.now();
   let last: unknown;
@@ -189,4 +202,15 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
 
 export function chromiumAvailable(): boolean {
   return existsSync(CHROMIUM);
+}
+
+/**
+ * Accepts VS Code's save dialog (in code-server the workbench's own path picker, a quick input prefilled with
+ * the command's default path) after checking it proposes `fileName`.
+ */
+export async function acceptSaveDialog(page: Page, fileName: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 15000 });
+  await waitFor(`the save dialog to propose ${fileName}`, async () => (await input.inputValue()).endsWith(fileName), 10000);
+  await page.keyboard.press('Enter');
 }

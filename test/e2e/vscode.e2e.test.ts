@@ -4,9 +4,11 @@
 // device tree and the boot state. Screenshots of each step: test-output/e2e/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startVsCode, InstallError, runCommand, openFile, shot, webviewText, waitFor, chromiumAvailable, type VsCode } from './harness';
+import { startVsCode, InstallError, runCommand, openFile, shot, webviewText, webviewFrameText, waitFor, chromiumAvailable, acceptSaveDialog, outputDir, type VsCode } from './harness';
+import { guestReference, generatedDtbReference, dtcDecompile } from './references';
+import { requireTools } from '../support/tools';
 
 let vs: VsCode | undefined;
 let skipReason: string | undefined;
@@ -56,6 +58,9 @@ test('a .dts with a broken reference shows dtc\'s error in the Problems panel', 
   const v = ready(t);
   if (!v) return;
   await step(v, '1-problems', async () => {
+    // Let the start-up activations (Git, GitHub, Emmet...) finish first: extensions activated together share
+    // the extension host, and each one's reported activation time then includes the others' loading.
+    await new Promise((r) => setTimeout(r, 10000));
     writeFileSync(join(v.workspace, 'dts', 'broken.dts'), '/dts-v1/;\n\n/ {\n\tnode {\n\t\tclocks = <&no_such_clock>;\n\t};\n};\n');
     await openFile(v.page, 'dts/broken.dts');
     await runCommand(v.page, 'View: Focus Problems');
@@ -87,6 +92,29 @@ test('the preview shows the compiled tree, address map and interrupt routing of 
   });
 });
 
+test('the xenarm.dts.includePaths setting resolves #include <...> from the workspace', async (t) => {
+  const v = ready(t);
+  if (!v) return;
+  const settingsFile = join(v.workspace, '.vscode', 'settings.json');
+  const original = readFileSync(settingsFile, 'utf8');
+  const problems = async () => v.page.locator('.markers-panel').innerText();
+  await step(v, '2b-include-paths', async () => {
+    // Without the setting the system include is not found (as dtc/cpp without -i/-I) ...
+    writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(original), 'xenarm.dts.includePaths': [] }, null, 2));
+    writeFileSync(join(v.workspace, 'dts', 'uses-include.dts'), '/dts-v1/;\n#include <virt-irq.h>\n\n/ {\n\tn {\n\t\tinterrupts = <GIC_SPI 1 IRQ_TYPE_LEVEL_HIGH>;\n\t};\n};\n');
+    await openFile(v.page, 'dts/uses-include.dts');
+    await runCommand(v.page, 'View: Focus Problems');
+    await waitFor('the missing-include error', async () => /virt-irq\.h: No such file or directory/.test(await problems()), 45000);
+    // ... with the sample's setting ("dts/include") it is: the macros expand and dtc's next check speaks.
+    writeFileSync(settingsFile, original);
+    const text = await waitFor('the include resolved through the setting', async () => {
+      const s = await problems();
+      return !/No such file or directory/.test(s) && /Missing interrupt-parent/.test(s) && s;
+    }, 45000);
+    assert.match(text, /interrupts_property/);
+  });
+});
+
 test('the debug session from launch.json: PV console output and input, generated tree, boot state, hypercall stop', async (t) => {
   const v = ready(t);
   if (!v) return;
@@ -112,6 +140,27 @@ test('the debug session from launch.json: PV console output and input, generated
       return /Hello from xenarm's example dom0!/.test(s) && /type a line/.test(s) && s;
     }, 90000);
     r2 = /r2 = (0x[0-9a-f]+)/.exec(text)?.[1] ?? '';
+    // The guest's SGR sequences (bold green, red, reset) are rendered as colours by xterm, not shown as text.
+    assert.match(text, /console colours: green red plain/, text);
+    assert.doesNotMatch(text, /\[(1;)?3[12]m|\[0m/, 'raw escape sequences in the console');
+    const runs = await page.locator('.xterm-rows > div', { hasText: 'console colours:' }).first().evaluate((row) => {
+      const style = (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle;
+      return [...row.querySelectorAll('span')].map((s) => ({ text: s.textContent ?? '', cls: s.className, color: style(s).color }));
+    });
+    const run = (w: string) => runs.find((r) => r.text.trim() === w);
+    const green = run('green');
+    const red = run('red');
+    const plain = runs.find((r) => /plain/.test(r.text));
+    assert.ok(green && red && plain, JSON.stringify(runs));
+    // Colours by the theme (classes or inline styles): green is green, bold; red is red; plain has neither.
+    const rgb = (c: string) => (/rgba?\((\d+), (\d+), (\d+)/.exec(c) ?? []).slice(1).map(Number);
+    const [gr, gg, gb] = rgb(green.color);
+    const [rr, rg, rb] = rgb(red.color);
+    assert.ok(gg > gr + 60 && gg > gb + 60, `green rendered as ${green.color}`);
+    assert.ok(rr > rg + 60 && rr > rb + 60, `red rendered as ${red.color}`);
+    assert.match(green.cls, /xterm-bold/, JSON.stringify(runs));
+    assert.doesNotMatch(plain.cls, /xterm-fg-|xterm-bold/, JSON.stringify(runs));
+    assert.ok(green.color !== plain.color && red.color !== plain.color && green.color !== red.color, JSON.stringify(runs));
     assert.ok(r2, text);
     // The console tab is an editor tab (TerminalLocation.Editor), not a panel terminal.
     assert.ok(await page.locator('.tabs-container .tab', { hasText: 'Guest console' }).count() > 0, 'console is an editor tab');
@@ -195,5 +244,98 @@ test('the debug session from launch.json: PV console output and input, generated
       const shown = await page.locator('.monaco-editor:visible .view-line', { hasText: 'hypervisor {' }).count();
       return /generated-device-tree/.test(tab) && ln > 1 && shown > 0;
     }, 20000);
+  });
+  await step(v, '11-save-dtb', async () => {
+    // "Save Generated Device Tree Blob": the bytes the guest received, as `xenarm dt -O dtb` builds them for the
+    // same launch configuration, and a blob Debian's dtc reads.
+    await runCommand(page, 'xenarm: Save Generated Device Tree Blob (DTB)');
+    const saved = join(v.workspace, 'generated.dtb');
+    await acceptSaveDialog(page, 'generated.dtb');
+    await waitFor('generated.dtb on disk', async () => existsSync(saved) && readFileSync(saved).length > 0, 15000);
+    const bytes = readFileSync(saved);
+    const reference = generatedDtbReference(join(v.workspace, 'guest', 'dom0.elf'), { memory: 128, bootargs: 'console=hvc0' });
+    assert.ok(Buffer.compare(bytes, reference) === 0, `saved DTB (${bytes.length} bytes) differs from xenarm dt -O dtb (${reference.length} bytes)`);
+    if (requireTools(t, ['dtc'], 'device-tree-compiler')) {
+      const dts = dtcDecompile(saved);
+      assert.match(dts, /bootargs = "console=hvc0";/);
+      assert.match(dts, /compatible = "xen,xen-[0-9.]+\\0xen,xen";/);
+    }
+  });
+  await step(v, '12-dtb-custom-editor', async () => {
+    // The saved .dtb opened from the Explorer lands in the read-only custom editor, decompiled like dtc does.
+    await openFile(page, 'generated.dtb');
+    const text = await waitFor('the decompiled DTB in the custom editor', async () => {
+      const s = await webviewFrameText(page, /bytes, decompiled/);
+      return s && /hypervisor \{/.test(s) && s;
+    }, 30000);
+    assert.match(text, new RegExp(`${readFileSync(join(v.workspace, 'generated.dtb')).length} bytes, decompiled`));
+    if (requireTools(t, ['dtc'], 'device-tree-compiler')) {
+      // Every line dtc prints for the blob, in dtc's order (the page adds a header above it).
+      let at = 0;
+      for (const l of dtcDecompile(join(v.workspace, 'generated.dtb')).split('\n').map((x) => x.trim()).filter(Boolean)) {
+        const i = text.indexOf(l, at);
+        assert.ok(i >= 0, `dtc's line ${JSON.stringify(l)} is not in the custom editor (in order):\n${text}`);
+        at = i + l.length;
+      }
+    }
+  });
+  await step(v, '13-session-ends', async () => {
+    // Clear the hypercall breakpoints (the function breakpoint and the exception filter), let the guest run on,
+    // finish the typed line and power the guest off from its console.
+    await runCommand(page, 'View: Show Run and Debug');
+    const bpHeader = page.locator('.pane-header', { hasText: /^Breakpoints/i }).first();
+    if ((await bpHeader.getAttribute('aria-expanded')) !== 'true') await bpHeader.click();
+    for (const name of [/^Hypercalls/, /hypercall:console_io/]) {
+      const row = page.locator('.debug-breakpoints .monaco-list-row', { hasText: name }).first();
+      await row.waitFor({ state: 'visible', timeout: 10000 });
+      await row.locator('input[type=checkbox]').uncheck();
+    }
+    await runCommand(page, 'Debug: Continue');
+    await runCommand(page, 'xenarm: Open Guest PV Console');
+    await page.locator('.xterm').first().click();
+    await waitFor('the guest to echo the x typed at the breakpoint', async () => /finish\): x\s*$/m.test(await consoleText()), 30000);
+    await page.keyboard.type('\r', { delay: 20 });
+    await waitFor('the guest\'s answer to the x line', async () => /you typed: "x"/.test(await consoleText()), 30000);
+    await page.keyboard.type('poweroff\r', { delay: 20 });
+    await waitFor('the end of the session', async () => /the debug session ended/.test(await consoleText()), 60000);
+    await waitFor('the debug toolbar to go away', async () => (await page.locator('.debug-toolbar').count()) === 0 || !(await page.locator('.debug-toolbar').first().isVisible()), 30000);
+  });
+  await step(v, '14-console-after-session', async () => {
+    // The console tab stays open with everything the guest printed, from the banner to its last line.
+    await waitFor('the console tab after the session', async () => (await page.locator('.tabs-container .tab', { hasText: 'Guest console' }).count()) > 0, 10000);
+    await page.locator('.tabs-container .tab', { hasText: 'Guest console' }).first().click();
+    const text = await consoleText();
+    for (const line of [/Hello from xenarm's example dom0!/, /you typed: "hello xen"/, /you typed: "x"/, /powering off/, /the debug session ended/]) assert.match(text, line, text);
+  });
+  await step(v, '15-save-console-log', async () => {
+    // "Save Guest Console Log to File" writes the whole log: exactly what the same guest prints to stdout under
+    // `xenarm run` given the same keystrokes.
+    await runCommand(page, 'xenarm: Save Guest Console Log to File');
+    const saved = join(v.workspace, 'guest-console.log');
+    await acceptSaveDialog(page, 'guest-console.log');
+    await waitFor('guest-console.log on disk', async () => existsSync(saved) && /powering off/.test(readFileSync(saved, 'utf8')), 15000);
+    const reference = guestReference(join(v.workspace, 'guest', 'dom0.elf'), { memory: 128, bootargs: 'console=hvc0' }, 'hello xen\rx\rpoweroff\r');
+    assert.equal(readFileSync(saved, 'utf8'), reference);
+  });
+});
+
+test('the extension host reports the extension\'s activation time (Developer: Show Running Extensions)', async (t) => {
+  const v = ready(t);
+  if (!v) return;
+  await step(v, '16-activation-time', async () => {
+    await runCommand(v.page, 'Developer: Show Running Extensions');
+    const row = v.page.locator('.runtime-extensions-editor .monaco-list-row', { hasText: 'xenarm' }).first();
+    const text = await waitFor('the xenarm row with its activation time', async () => {
+      const s = await row.innerText();
+      return /Activation: ?\d+ ?ms/i.test(s) && s;
+    }, 30000);
+    const ms = Number(/Activation: ?(\d+) ?ms/i.exec(text)![1]);
+    // The other extensions the host activated, measured the same way in the same run, for comparison.
+    const others = (await v.page.locator('.runtime-extensions-editor .monaco-list-row').allInnerTexts()).map((r) => r.replace(/\s+/g, ' ').trim());
+    const why = others.filter((r) => !/^xenarm /.test(r)).join('; ');
+    console.log(`# activation of xenarm in VS Code 1.100.3's extension host (code-server, Show Running Extensions): ${ms} ms (others in the same host: ${why})`);
+    writeFileSync(join(outputDir, 'activation.json'), JSON.stringify({ ms, row: text, others, vscode: '1.100.3 (code-server 4.100.3)', at: new Date().toISOString() }, null, 2));
+    // A figure, not a timed assertion (the goal, < 200 ms, is judged in bench:vscode on a quiet machine).
+    assert.ok(ms >= 0);
   });
 });
