@@ -2,6 +2,7 @@
 // multicall runs a list of calls through the same table, writing each result back.
 import { E, HC } from './abi';
 import type { CallContext, HypercallHandler } from './hypercall-context';
+import { GuestFault } from './guest-memory';
 import { xenVersion } from './hc-xen-version';
 import { consoleIo } from './hc-console';
 import { memoryOp } from './hc-memory';
@@ -33,6 +34,17 @@ export function callHandler(ctx: CallContext, nr: number, args: number[]): numbe
   return h ? h(ctx, args) : E.NOSYS;
 }
 
+/**
+ * Arguments each hypercall takes (Xen 4.17 hypercall-defs.c for ARM): a 32-bit guest's multicall entry
+ * must have the high halves of these clear, or Xen crashes the domain (check_multicall_32bit_clean).
+ */
+const NR_ARGS: Record<number, number> = {
+  [HC.platform_op]: 1, [HC.memory_op]: 2, [HC.multicall]: 2, [HC.xen_version]: 2, [HC.console_io]: 3,
+  [HC.grant_table_op]: 3, [HC.vm_assist]: 2, [HC.vcpu_op]: 3, [HC.sched_op]: 2, [HC.event_channel_op]: 2,
+  [HC.physdev_op]: 2, [HC.hvm_op]: 2,
+};
+const CRASH = 3;
+
 function multicall(ctx: CallContext, [list, nr]: number[]): number {
   ctx.decoded.nr_calls = nr;
   const names: string[] = [];
@@ -41,11 +53,22 @@ function multicall(ctx: CallContext, [list, nr]: number[]): number {
     const op = ctx.mem.u64(e);
     const args = [0, 1, 2, 3, 4, 5].map((k) => ctx.mem.u64(e + 16 + k * 8));
     let result: number;
-    if (op === HC.multicall) result = E.INVAL; // no nesting
-    else if (args.some((a) => a > 0xffffffff)) result = E.INVAL; // a 32-bit guest's arguments are 32-bit
-    else {
+    if (op === HC.multicall) result = E.INVAL; // Xen refuses re-entry (_MCSF_in_multicall)
+    else if (args.slice(0, NR_ARGS[op] ?? 0).some((a) => a > 0xffffffff)) {
+      // Not 32-bit clean: Xen crashes the domain; the entry's result is left as it was.
+      ctx.decoded.crash = `entry ${i}`;
+      ctx.dom.shutdown(CRASH, ctx.vcpu);
+      ctx.noReturn = true;
+      break;
+    } else {
       const sub: CallContext = { dom: ctx.dom, vcpu: ctx.vcpu, mem: ctx.mem, decoded: {} };
-      result = callHandler(sub, op, args.map((a) => a >>> 0));
+      try {
+        result = callHandler(sub, op, args.map((a) => a >>> 0));
+      } catch (err) {
+        // A sub-call's bad pointer is that entry's -EFAULT; the list itself faulting ends the batch.
+        if (!(err instanceof GuestFault)) throw err;
+        result = E.FAULT;
+      }
       if (sub.text) ctx.text = (ctx.text ?? '') + sub.text;
       names.push(`${op}:${sub.decoded.cmd ?? ''}`);
     }

@@ -5,6 +5,7 @@ import { hex, type CallContext } from './hypercall-context';
 
 const MEMOP_CMD_MASK = 0x3f;
 const XENMAPIDX_grant_table_status = 0x80000000;
+const XENMAPSPACE_gmfn_foreign = 4;
 
 /** domid values that name dom0 itself. */
 export function isSelf(domid: number): boolean { return domid === DOMID_SELF || domid === 0; }
@@ -15,25 +16,31 @@ export function memoryOp(ctx: CallContext, [cmdArg, arg]: number[]): number {
   decoded.cmd = MEMOP_NAMES[cmd] ?? `unknown(${cmd})`;
   switch (cmd) {
     case 7: { // add_to_physmap {u16 domid, u16 size, u32 space, u64 idx, u64 gpfn}
-      const domid = mem.u16(arg), space = mem.u32(arg + 4), idx = mem.u64(arg + 8), gpfn = mem.u64(arg + 16);
+      const domid = mem.u16(arg), size = mem.u16(arg + 2), space = mem.u32(arg + 4), idx = mem.u64(arg + 8), gpfn = mem.u64(arg + 16);
       Object.assign(decoded, { domid: hex(domid), space: MAPSPACE_NAMES[space] ?? space, idx, gpfn: hex(gpfn) });
+      // In Xen 4.17's order (common/memory.c, then arch/arm/mm.c xenmem_add_to_physmap_one).
+      if (space === XENMAPSPACE_gmfn_foreign) return E.NOSYS; // only through add_to_physmap_batch
       if (!isSelf(domid)) return E.SRCH;
-      if (gpfn * PAGE_SIZE >= 0x100000000) return E.INVAL; // beyond a 32-bit guest's physical space (no LPAE RAM above 4 GiB here)
+      if (mem.u32(arg + 16) === 0xffffffff && mem.u32(arg + 20) === 0xffffffff) return E.INVAL; // INVALID_GFN
       switch (space) {
         case 0:
           if (idx !== 0) return E.INVAL;
+          if (gpfn * PAGE_SIZE >= 0x100000000) return E.INVAL; // beyond a 32-bit guest's physical space (no LPAE RAM above 4 GiB here)
           dom.mapSharedInfo(gpfn);
           return 0;
         case 1: {
           if (idx & XENMAPIDX_grant_table_status) return E.INVAL; // v1 tables have no status frames
           if (idx >= dom.grant.maxFrames || !dom.grant.grow(idx + 1)) return E.INVAL;
+          if (gpfn * PAGE_SIZE >= 0x100000000) return E.INVAL;
           dom.grant.map(idx, gpfn);
           return 0;
         }
-        case 2: case 3: case 5:
-          // Moving RAM frames or mapping MMIO: dom0 is direct-mapped here and owns no other frames.
-          return E.INVAL;
-        default: return E.NOSYS;
+        case 3: // gmfn_range: each page is an XENMAPSPACE_gmfn move, which ARM does not implement
+          decoded.size = size;
+          return size === 0 ? 0 : E.NOSYS;
+        case 5: // dev_mmio: dom0 holds no device memory here, and without iomem permission Xen maps nothing and says 0
+          return 0;
+        default: return E.NOSYS; // gmfn and unknown spaces
       }
     }
     case 15: { // remove_from_physmap {u16 domid, u64 gpfn}

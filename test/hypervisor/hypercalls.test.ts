@@ -50,7 +50,7 @@ test('hypercalls guest: the debugger hook stops before a call chosen by name and
   const path = await xenGuest('hypercalls');
   let asked = 0;
   const r = bootGuest(path, {}, 20_000_000, (d) => {
-    d.shouldStopOnHypercall = (c) => { if (c.name === 'grant_table_op' && c.decoded.cmd === 'query_size' && c.args[2] === 1) { asked++; return true; } return false; };
+    d.shouldStopOnHypercall = (c) => { if (c.name === 'grant_table_op' && c.decoded.cmd === 'query_size' && c.args[2] === 2) { asked++; return true; } return false; };
   });
   assert.equal(r.result.reason, 'stopped');
   assert.equal(r.result.hypercall?.name, 'grant_table_op');

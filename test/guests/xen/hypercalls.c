@@ -37,6 +37,37 @@ int main(u32 r0, u32 r1, u32 r2) {
   check("xen_version(build_id) small buffer", HC(HYP_xen_version, 10, bid, 0), -ENOBUFS);
   check("xen_version(bad cmd)", HC(HYP_xen_version, 99, 0, 0), -ENOSYS);
   check("xen_version(get_features) bad pointer", HC(HYP_xen_version, 6, BAD_PTR, 0), -EFAULT);
+  check("features: exactly Xen 4.17's set for an ARM dom0", feat[1], (1 << 0) | (1 << 2) | (1 << 11) | (1 << 13) | (1 << 14) | (1 << 17));
+  check("xen_version(pagesize) with a non-NULL handle", HC(HYP_xen_version, 7, feat, 0), -EINVAL);
+  check("extraversion is .0", memcmp_(extra, ".0", 3), 0);
+  check("capabilities string", memcmp_(caps, "xen-3.0-armv7l ", 16), 0);
+  struct { char compiler[64], compile_by[16], compile_domain[32], compile_date[32]; } ci;
+  memset_(&ci, 0xff, sizeof ci);
+  check("xen_version(compile_info)", HC(HYP_xen_version, 2, &ci, 0), 0);
+  check("compile_info: compiler is a terminated string", ci.compiler[0] != 0 && ci.compiler[strlen_(ci.compiler)] == 0 && strlen_(ci.compiler) < 64, 1);
+  check("compile_info: compile_date is terminated in its 32 bytes", strlen_(ci.compile_date) < 32, 1);
+  char chg[64];
+  memset_(chg, 0xff, sizeof chg);
+  check("xen_version(changeset)", HC(HYP_xen_version, 4, chg, 0), 0);
+  check("changeset is a terminated string", chg[0] != 0 && strlen_(chg) < 64, 1);
+  u32 pp[2] = { 1, 1 };
+  check("xen_version(platform_parameters)", HC(HYP_xen_version, 5, pp, 0), 0);
+  check("platform_parameters: virt_start is XEN_VIRT_START", pp[0], 0x00200000);
+  check("platform_parameters: virt_start high word", pp[1], 0);
+  u8 handle[16];
+  memset_(handle, 0xff, sizeof handle);
+  check("xen_version(guest_handle)", HC(HYP_xen_version, 8, handle, 0), 0);
+  u32 handle_or = 0;
+  for (int i = 0; i < 16; i++) handle_or |= handle[i];
+  check("dom0's handle is all zeros", handle_or, 0);
+  static char cmdline[1024];
+  check("xen_version(commandline)", HC(HYP_xen_version, 9, cmdline, 0), 0);
+  check("commandline is Xen's own", memcmp_(cmdline, "dom0_mem=auto console=dtuart", 29), 0);
+  check("xen_version(build_id, NULL) is its size", HC(HYP_xen_version, 10, 0, 0), 20);
+  bid[0] = 0;
+  check("xen_version(build_id) len 0", HC(HYP_xen_version, 10, bid, 0), -EINVAL);
+  bid[0] = 32;
+  check("xen_version(build_id) bad pointer", HC(HYP_xen_version, 10, BAD_PTR, 0), -EFAULT);
 
   /* console_io */
   check("console_io(write)", HC(HYP_console_io, 0, 3, "hi\n"), 0);
@@ -61,6 +92,17 @@ int main(u32 r0, u32 r1, u32 r2) {
   x.domid = 0x7ff0; x.space = 9;
   check("add_to_physmap(bad space)", HC(HYP_memory_op, 7, &x, 0), -ENOSYS);
   check("add_to_physmap bad pointer", HC(HYP_memory_op, 7, BAD_PTR, 0), -EFAULT);
+  x.space = 4; x.domid = 5;
+  check("add_to_physmap(gmfn_foreign): only by batch, before the domain", HC(HYP_memory_op, 7, &x, 0), -ENOSYS);
+  x.domid = 0x7ff0; x.space = 2;
+  check("add_to_physmap(gmfn): not on ARM", HC(HYP_memory_op, 7, &x, 0), -ENOSYS);
+  x.space = 3; x.size = 0;
+  check("add_to_physmap(gmfn_range, size 0)", HC(HYP_memory_op, 7, &x, 0), 0);
+  x.size = 2;
+  check("add_to_physmap(gmfn_range, size 2)", HC(HYP_memory_op, 7, &x, 0), -ENOSYS);
+  x.space = 0; x.size = 0; x.gpfn = ~0ull;
+  check("add_to_physmap(INVALID_GFN)", HC(HYP_memory_op, 7, &x, 0), -EINVAL);
+  x.gpfn = (u32)shared_page >> 12;
   u16 self = 0x7ff0;
   check("current_reservation", HC(HYP_memory_op, 3, &self, 0), 128 * 256);
   check("memory_op(bad cmd)", HC(HYP_memory_op, 40, 0, 0), -ENOSYS);
@@ -72,6 +114,11 @@ int main(u32 r0, u32 r1, u32 r2) {
   check("wall clock version is even", *(volatile u32 *)(shared_page + 1072) & 1, 0);
   pf[1] = 0x03000000;
   check("platform_op(old interface version)", HC(HYP_platform_op, pf, 0, 0), -EACCES);
+  pf[1] = 0x03000001; pf[5] = 1;
+  check("platform_op(settime64, mbz not zero)", HC(HYP_platform_op, pf, 0, 0), -EINVAL);
+  pf[0] = 17; pf[5] = 0;
+  check("platform_op(settime32): not on ARM", HC(HYP_platform_op, pf, 0, 0), -ENOSYS);
+  check("platform_op bad pointer", HC(HYP_platform_op, BAD_PTR, 0, 0), -EFAULT);
 
   /* vcpu_op */
   u32 vi[4] = { (u32)vcpu_page >> 12, 0, 64, 0 };
@@ -93,10 +140,32 @@ int main(u32 r0, u32 r1, u32 r2) {
   hp.index = 1000;
   check("hvm get_param(bad index)", HC(HYP_hvm_op, 1, &hp, 0), -EINVAL);
   check("hvm_op(bad op)", HC(HYP_hvm_op, 9, &hp, 0), -ENOSYS);
+  hp.index = 0; hp.value = 0x0200000000000001ull;
+  check("hvm set_param(CALLBACK_IRQ) on itself: toolstack only", HC(HYP_hvm_op, 0, &hp, 0), -EPERM);
+  hp.index = 2;
+  check("hvm set_param(STORE_EVTCHN) on itself", HC(HYP_hvm_op, 0, &hp, 0), -EPERM);
+  hp.index = 3;
+  check("hvm set_param(3, not settable)", HC(HYP_hvm_op, 0, &hp, 0), -EINVAL);
+  check("hvm get_param(3, not readable)", HC(HYP_hvm_op, 1, &hp, 0), -EINVAL);
+  hp.index = 28;
+  check("hvm get_param(MONITOR_RING_PFN) of itself", HC(HYP_hvm_op, 1, &hp, 0), -EPERM);
+  hp.index = 18; hp.value = 77;
+  check("hvm get_param(CONSOLE_EVTCHN)", HC(HYP_hvm_op, 1, &hp, 0), 0);
+  check("CONSOLE_EVTCHN of dom0 is 0", (long)hp.value, 0);
+  hp.domid = 7; hp.index = 1000;
+  check("hvm get_param(other domain): the domain is looked up first", HC(HYP_hvm_op, 1, &hp, 0), -ESRCH);
+  hp.domid = 0; hp.index = 1;
+  check("hvm get_param(domid 0 is dom0 itself)", HC(HYP_hvm_op, 1, &hp, 0), 0);
+  check("hvm guest_request_vm_event(NULL)", HC(HYP_hvm_op, 24, 0, 0), 0);
+  check("hvm guest_request_vm_event(non-NULL)", HC(HYP_hvm_op, 24, &hp, 0), -EINVAL);
 
   /* vm_assist */
   check("vm_assist(enable, runstate_update_flag)", HC(HYP_vm_assist, 0, 5, 0), 0);
   check("vm_assist(enable, 4gb_segments)", HC(HYP_vm_assist, 0, 0, 0), -EINVAL);
+  check("vm_assist(disable, runstate_update_flag)", HC(HYP_vm_assist, 1, 5, 0), 0);
+  check("vm_assist(bad cmd, valid type)", HC(HYP_vm_assist, 7, 5, 0), -ENOSYS);
+  check("vm_assist(bad cmd, bad type): the type is checked first", HC(HYP_vm_assist, 7, 3, 0), -EINVAL);
+  check("vm_assist(enable, type 64)", HC(HYP_vm_assist, 0, 64, 0), -EINVAL);
 
   /* grant_table_op */
   struct { u16 dom; u16 pad; u32 nr, max; s16 status; u16 pad2; } qs = { 0x7ff0 };
@@ -123,6 +192,50 @@ int main(u32 r0, u32 r1, u32 r2) {
   struct { u64 a; u16 off, len; u32 op; } cf = { 0, 0, 0, 0 };
   check("grant cache_flush probe", HC(HYP_grant_table_op, 12, &cf, 1), 0);
   check("grant_table_op(bad cmd)", HC(HYP_grant_table_op, 40, 0, 1), -ENOSYS);
+  ver = 3;
+  check("grant set_version(3)", HC(HYP_grant_table_op, 8, &ver, 1), -EINVAL);
+  check("set_version writes back the version in use", ver, 1);
+  ver = 2;
+  check("grant set_version ignores count", HC(HYP_grant_table_op, 8, &ver, 5), -ENOSYS);
+  struct { u16 dom, pad; u32 version; } gv = { 0x7ff0, 0, 0 };
+  check("grant get_version (count ignored)", HC(HYP_grant_table_op, 10, &gv, 0), 0);
+  check("get_version is 1", gv.version, 1);
+  gv.dom = 3;
+  check("grant get_version(other domain)", HC(HYP_grant_table_op, 10, &gv, 1), -ESRCH);
+  qs.dom = 3; qs.status = 0;
+  check("grant query_size(other domain)", HC(HYP_grant_table_op, 6, &qs, 1), 0);
+  check("query_size status: bad domain", qs.status, -2);
+  st.nr = 65;
+  check("grant setup_table(65 frames)", HC(HYP_grant_table_op, 2, &st, 1), 0);
+  check("setup_table status: general error past max frames", st.status, -1);
+  st.nr = 1; st.list = BAD_PTR;
+  check("grant setup_table with a frame list that does not map", HC(HYP_grant_table_op, 2, &st, 1), 0);
+  check("setup_table status: bad_virt_addr", st.status, -6);
+  st.dom = 4; st.list = (u32)frames;
+  check("grant setup_table(other domain)", HC(HYP_grant_table_op, 2, &st, 1), 0);
+  check("setup_table status: bad domain", st.status, -2);
+  check("grant setup_table count 2", HC(HYP_grant_table_op, 2, &st, 2), -EINVAL);
+  check("grant setup_table bad pointer", HC(HYP_grant_table_op, 2, BAD_PTR, 1), -EFAULT);
+  struct { u32 nr; u16 dom; s16 status; u64 list; } gs = { 0, 0x7ff0, 99, (u32)frames };
+  check("grant get_status_frames(0)", HC(HYP_grant_table_op, 9, &gs, 1), 0);
+  check("get_status_frames(0) status okay", gs.status, 0);
+  gs.nr = 1;
+  check("grant get_status_frames(1) of a v1 table", HC(HYP_grant_table_op, 9, &gs, 1), 0);
+  check("get_status_frames status: general error", gs.status, -1);
+  cf.a = 0x40000000; cf.off = 0; cf.len = 64; cf.op = 1;
+  check("grant cache_flush(clean RAM)", HC(HYP_grant_table_op, 12, &cf, 1), 0);
+  cf.op = 1u << 31;
+  check("grant cache_flush(source_gref)", HC(HYP_grant_table_op, 12, &cf, 1), -EINVAL);
+  cf.op = 1; cf.off = 4096;
+  check("grant cache_flush(offset 4096)", HC(HYP_grant_table_op, 12, &cf, 1), -EINVAL);
+  cf.off = 4000; cf.len = 200;
+  check("grant cache_flush(past the page)", HC(HYP_grant_table_op, 12, &cf, 1), -EINVAL);
+  cf.off = 0; cf.len = 64; cf.a = 0x10000000;
+  check("grant cache_flush(not RAM)", HC(HYP_grant_table_op, 12, &cf, 1), -EINVAL);
+  cf.len = 0;
+  check("grant cache_flush(length 0 is skipped)", HC(HYP_grant_table_op, 12, &cf, 1), 0);
+  check("grant_table_op count with the sign bit", HC(HYP_grant_table_op, 6, &qs, 0x80000000u), -EINVAL);
+  check("grant_table_op continuation bits on query_size", HC(HYP_grant_table_op, 6 | 0x1000, &qs, 1), -EINVAL);
 
   /* multicall: two xen_version calls and a bad one */
   struct multicall_entry mc[3] = {
@@ -132,6 +245,21 @@ int main(u32 r0, u32 r1, u32 r2) {
   check("multicall[0] version", mc[0].result_lo, (4 << 16) | 17);
   check("multicall[1] pagesize", mc[1].result_lo, 4096);
   check("multicall[2] unknown", mc[2].result_lo, -ENOSYS);
+  struct multicall_entry mc2[4] = {
+    { 13, 0, 0, { 0, 0 } },               /* a nested multicall */
+    { 17, 0, 0, { 6, BAD_PTR } },         /* get_features with a bad pointer */
+    { 21, 0, 0, { 0, 3 } },               /* vm_assist with a bad type */
+    { 17, 0, 0, { 0 } },                  /* and the batch goes on */
+  };
+  mc2[0].args[0] = (u32)mc;
+  check("multicall with failing entries", HC(HYP_multicall, mc2, 4, 0), 0);
+  check("multicall: nested multicall refused", mc2[0].result_lo, -EINVAL);
+  check("multicall: an entry's bad pointer is its -EFAULT", mc2[1].result_lo, -EFAULT);
+  check("multicall: result is sign-extended to 64 bits", mc2[1].result_hi, -1);
+  check("multicall: an entry's own error", mc2[2].result_lo, -EINVAL);
+  check("multicall: later entries still run", mc2[3].result_lo, (4 << 16) | 17);
+  check("multicall: a list that does not map", HC(HYP_multicall, BAD_PTR, 1, 0), -EFAULT);
+  check("multicall: zero entries", HC(HYP_multicall, BAD_PTR, 0, 0), 0);
 
   /* sched_op */
   check("sched_op(yield)", HC(HYP_sched_op, 0, 0, 0), 0);
