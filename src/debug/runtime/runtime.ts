@@ -626,8 +626,13 @@ export class DebugRuntime extends EventEmitter {
     const frames = this.stack(cpu, frameIndex + 2);
     const f = frames[frameIndex];
     if (!f) return [];
-    // A frame's CFA is found while unwinding it, so it is recorded on its caller's entry.
-    return localsAt(this.program, frameIndex === 0 ? f.pc : f.pc - 1, f.regs, frames[frameIndex + 1]?.cfa);
+    // A frame's CFA is found while unwinding it, so it is recorded on its caller's entry; outer
+    // frames are looked up at the call (pc - 1), as gdb does.
+    const caller = frames[frameIndex + 1];
+    return localsAt(this.program, {
+      pc: frameIndex === 0 ? f.pc : f.pc - 1, regs: f.regs, cfa: caller?.cfa,
+      caller: caller && { pc: caller.pc, regs: caller.regs, cfa: frames[frameIndex + 2]?.cfa },
+    }, (a, n) => this.memory.readExact(a, n));
   }
 
   stack(cpu: number, max = 64): UnwoundFrame[] {

@@ -74,7 +74,7 @@ function readValue(bytes: Uint8Array, type: ScalarType): bigint {
 export interface SymbolScope {
   cpu: CpuApi;
   /** Parameters and locals of the selected frame, searched before globals. */
-  locals?: GlobalInfo[];
+  locals?: (GlobalInfo & { value?: Uint8Array })[];
   /** Registers of the selected frame (unwound), when not the innermost. */
   frameRegs?: (number | undefined)[];
   program?: ProgramInfo;
@@ -106,7 +106,10 @@ export function evalContext(s: SymbolScope): EvalContext {
       return undefined;
     },
     symbol(name): Value | undefined {
-      const g = s.locals?.find((x) => x.name === name) ?? s.globals.find((x) => x.name === name);
+      const l = s.locals?.find((x) => x.name === name);
+      // A local kept in registers or computed: a value, not an lvalue in memory.
+      if (l?.value) return { type: l.type, v: readValue(l.value, l.type) };
+      const g = l ?? s.globals.find((x) => x.name === name);
       if (g) {
         const bytes = s.read(g.address, g.size);
         if (!bytes) return { type: g.type, v: 0n, address: g.address };

@@ -52,6 +52,14 @@ export function globalVariable(g: GlobalInfo, rt: DebugRuntime, cpu: number): De
 export function localVariable(l: LocalInfo, rt: DebugRuntime): DebugProtocol.Variable {
   const v: DebugProtocol.Variable = { name: l.name, value: '', type: l.typeName, evaluateName: l.name, variablesReference: 0 };
   if (l.unavailable && !l.address) { v.value = `<${l.unavailable}>`; return v; }
+  if (l.value) {
+    // In registers or computed: no memory reference (the Registers scope has the registers).
+    let x = 0n;
+    for (let k = l.value.length - 1; k >= 0; k--) x = (x << 8n) | BigInt(l.value[k]);
+    v.value = formatValue({ type: l.type, v: l.type.signed ? BigInt.asIntN(l.type.bits, x) : BigInt.asUintN(l.type.bits, x) });
+    if (l.where) v.presentationHint = { attributes: ['readOnly'] };
+    return v;
+  }
   v.memoryReference = memoryReference(l.address);
   if (l.unavailable) { v.value = `{…} at 0x${l.address.toString(16)}`; return v; }
   const bytes = rt.memory.readExact(l.address, l.size);
