@@ -172,7 +172,7 @@ export function placeModules(ram: RamBank, kernBase: number, kernEnd: number, dt
   const kernSize = roundUp(kernEnd, 2 * MiB) - kernBase;
   const ram128 = ram.base + 128 * MiB;
   if (modsize + kernSize > ram.size) {
-    throw new Dom0Error(`${name}: not enough memory for the kernel (${kernSize} bytes with 2 MiB rounding), tree and initrd (${modsize} bytes) in ${ram.size / MiB} MiB of RAM (use --memory to enlarge it)`);
+    throw new Dom0Error(`${name}: not enough memory for the kernel (${kernSize} bytes with 2 MiB rounding), tree and initrd (${modsize} bytes, likewise) in ${ram.size / MiB} MiB of RAM (use --memory to enlarge it)`);
   }
   let base: number;
   if (ramEnd >= ram128 + modsize && kernEnd < ram128) base = ram128;

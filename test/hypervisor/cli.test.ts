@@ -66,6 +66,13 @@ test('bad input: one line each, with exit 64 for usage and 65 for bad files', ()
   const dir = mkdtempSync(join(tmpdir(), 'xenarm-cli-'));
   writeFileSync(join(dir, 'bad.dts'), '/dts-v1/;\n/ {\n\tchosen { bootargs = "x" };\n};\n');
   writeFileSync(join(dir, 'junk.img'), 'definitely not a kernel image, just text\n');
+  // A 6 MiB zImage (magic, start 0, end 6 MiB) and a 6 MB initrd: neither fits in 4 MiB of RAM.
+  const bigz = Buffer.alloc(6 * 1024 * 1024);
+  bigz.writeUInt32LE(0x016f2818, 0x24);
+  bigz.writeUInt32LE(bigz.length, 0x2c);
+  writeFileSync(join(dir, 'big.zImage'), bigz);
+  writeFileSync(join(dir, 'big.initrd'), Buffer.alloc(6_000_000, 1));
+  writeFileSync(join(dir, 'short.dtb'), Buffer.concat([Buffer.from([0xd0, 0x0d, 0xfe, 0xed]), Buffer.alloc(60)]));
   const cases: [string[], number, RegExp][] = [
     [['run', join(dir, 'missing')], 65, /missing: cannot read the kernel: ENOENT/],
     [['run', join(dir, 'junk.img')], 65, /junk\.img: unknown kernel format/],
@@ -77,11 +84,21 @@ test('bad input: one line each, with exit 64 for usage and 65 for bad files', ()
     [['run', sample, '--machine', 'virt', '--bootargs', 'x'], 64, /--bootargs only applies to --machine xen/],
     [['dt', sample, '--boot-protocol', 'atags'], 64, /ATAGS list, not a device tree/],
     [['dt', sample, '-O', 'yaml'], 64, /-O wants dts or dtb/],
+    [['run', join(dir, 'big.zImage'), '--memory', '4'], 65, /big\.zImage: zImage \(6291456 bytes at 0x40000000\.\.0x40600000\) does not fit in RAM 0x40000000\.\.0x40400000 \(4 MiB; use --memory to enlarge it\)$/],
+    [['dt', join(dir, 'big.zImage'), '--memory', '4'], 65, /big\.zImage: zImage .* does not fit in RAM/],
+    [['run', sample, '--memory', '4', '--initrd', join(dir, 'big.initrd')], 65, /not enough memory for the kernel \(\d+ bytes with 2 MiB rounding\), tree and initrd \(8388608 bytes, likewise\) in 4 MiB of RAM \(use --memory to enlarge it\)$/],
+    [['run', sample, '--initrd', join(dir, 'missing.cpio')], 65, /missing\.cpio: cannot read the initrd: ENOENT$/],
+    [['run', sample, '--dtb', join(dir, 'bad.dts')], 65, /bad\.dts:3\.26-27 syntax error$/],
+    [['dt', sample, '--dtb', join(dir, 'bad.dts')], 65, /bad\.dts:3\.26-27 syntax error$/],
+    [['run', sample, '--dtb', join(dir, 'short.dtb')], 65, /short\.dtb: malformed DTB at byte offset 4: DT blob size \(0\) is too small$/],
+    [['dt', join(dir, 'junk.img')], 65, /junk\.img: unknown kernel format \(not a zImage, uImage, gzip, arm64 Image or ELF; first bytes 64 65 66 69 6e 69 74 65\)$/],
+    [['run', sample, '--memory', '0'], 64, /--memory 0 MiB is out of range \(1\.\.3072\)$/],
   ];
   for (const [args, status, re] of cases) {
     const r = xenarm(args);
     assert.equal(r.status, status, `${args.join(' ')}: ${r.err}`);
-    assert.match(r.err, re);
+    assert.match(r.err.trimEnd(), re);
+    assert.ok(r.err.startsWith('xenarm: '), r.err);
     assert.equal(r.err.trimEnd().split('\n').length, 1, `one line: ${r.err}`);
     assert.ok(!/internal error|    at /.test(r.err));
   }
