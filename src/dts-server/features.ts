@@ -75,6 +75,7 @@ export class DtsFeatures {
     const all = [...c.diagnostics, ...(c.map?.diagnostics ?? [])];
     // dtc's closing "Unable to parse input tree" repeats the positioned syntax error; one squiggle is enough.
     const positionedError = all.some((d) => d.severity === 'error' && d.pos);
+    let leading: Map<string, Span> | undefined;
     for (const d of all) {
       if (!d.pos && positionedError && /^Unable to parse input tree/.test(d.message)) continue;
       const severity = d.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning;
@@ -84,7 +85,7 @@ export class DtsFeatures {
         continue;
       }
       // A problem in an included file: show it on the #include line that brings that file in.
-      const inc = d.pos ? this.includeLeadingTo(f, d.pos.file) : undefined;
+      const inc = d.pos ? (leading ??= this.includesLeadingTo(f)).get(d.pos.file) : undefined;
       const where = d.pos ? `${d.pos.file}:${d.pos.line}:${d.pos.column}: ` : '';
       out.push({ ...base, message: `${where}${d.message}`, range: inc ? this.range(f, inc) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } });
     }
@@ -98,13 +99,18 @@ export class DtsFeatures {
     return { start, end };
   }
 
-  private includeLeadingTo(f: FileInfo, target: string): Span | undefined {
+  /**
+   * For each file the unit of `f` includes, the #include line of `f` that brings it in (the first one). Built
+   * once per diagnostics run: a big board has dozens of diagnostics in included files and dozens of includes.
+   */
+  private includesLeadingTo(f: FileInfo): Map<string, Span> {
+    const out = new Map<string, Span>();
     for (const inc of f.scan.includes) {
       const r = this.ws.resolveInclude(f.path, inc);
       if (!r) continue;
-      if (r === target || this.ws.unit(r).some((u) => u.path === target)) return inc.span;
+      for (const u of this.ws.unit(r)) if (!out.has(u.path)) out.set(u.path, inc.span);
     }
-    return undefined;
+    return out;
   }
 
   symbols(path: string): DocumentSymbol[] {
