@@ -90,7 +90,11 @@ export function readDtb(bytes: Uint8Array, source = '<dtb>'): DtbReadResult {
     realign(4);
     return s;
   };
+  // Property names repeat (a blob shares them in its strings block): decode each offset once.
+  const names = new Map<number, string>();
   const tableString = (off: number): string => {
+    const known = names.get(off);
+    if (known !== undefined) return known;
     const at = offStr + (off | 0);
     let e = at;
     for (;;) {
@@ -98,7 +102,9 @@ export function readDtb(bytes: Uint8Array, source = '<dtb>'): DtbReadResult {
       if (bytes[e] === 0) break;
       e++;
     }
-    return latin1(bytes, at, e);
+    const s = latin1(bytes, at, e);
+    names.set(off, s);
+    return s;
   };
 
   const first = word();
@@ -156,6 +162,16 @@ function nodeNameFromPath(ppath: string, cpath: string, at: number): string {
 }
 
 function latin1(b: Uint8Array, s: number, e: number): string {
+  if (e - s <= 32) {
+    // Names are short: one call, no spread of a subarray.
+    switch (e - s) {
+      case 0: return '';
+      case 1: return String.fromCharCode(b[s]!);
+    }
+    const codes: number[] = [];
+    for (let i = s; i < e; i++) codes.push(b[i]!);
+    return String.fromCharCode.apply(null, codes);
+  }
   let r = '';
   for (let i = s; i < e; i += 8192) r += String.fromCharCode(...b.subarray(i, Math.min(e, i + 8192)));
   return r;

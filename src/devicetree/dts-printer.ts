@@ -15,32 +15,50 @@ function isStringChar(c: number): boolean {
 
 const ESC: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r', 92: '\\\\', 34: '\\"', 0: '\\0' };
 
+/** Bytes [s, e) as a string, one char per byte, in chunks small enough for fromCharCode's arguments. */
+function chars(b: Uint8Array, s: number, e: number): string {
+  let r = '';
+  for (let i = s; i < e; i += 4096) r += String.fromCharCode.apply(null, b.subarray(i, Math.min(e, i + 4096)) as unknown as number[]);
+  return r;
+}
+
 function writeString(out: string[], b: Uint8Array, start: number, len: number): void {
   if (!len) return;
   let s = '"';
   const end = start + len - 1; // the last byte is the terminating NUL
+  // Runs of printable bytes are copied whole; only escapes are built one by one.
+  let run = start;
   for (let i = start; i < end; i++) {
     const c = b[i]!;
     const e = ESC[c];
-    if (e) s += e;
-    else if (isPrint(c)) s += String.fromCharCode(c);
-    else s += '\\x' + (c >= 0x80 ? (0xffffff00 | c) >>> 0 : c).toString(16).padStart(2, '0');
+    if (!e && isPrint(c)) continue;
+    if (i > run) s += chars(b, run, i);
+    run = i + 1;
+    s += e ?? '\\x' + (c >= 0x80 ? (0xffffff00 | c) >>> 0 : c).toString(16).padStart(2, '0');
   }
+  if (end > run) s += chars(b, run, end);
   out.push(s + '"');
 }
 
 function writeInts(out: string[], b: Uint8Array, start: number, len: number, width: number): void {
   const parts: string[] = [];
   for (let p = start; p + width <= start + len; p += width) {
-    if (width === 1) parts.push(b[p]!.toString(16).padStart(2, '0'));
+    if (width === 1) parts.push(HEX2[b[p]!]!);
+    else if (width === 2) parts.push('0x' + ((b[p]! << 8) | b[p + 1]!).toString(16).padStart(2, '0'));
     else {
-      let v = 0n;
-      for (let k = 0; k < width; k++) v = (v << 8n) | BigInt(b[p + k]!);
-      parts.push('0x' + v.toString(16).padStart(2, '0'));
+      // "0x%02x" of a 32-bit cell, or of a 64-bit one as two halves (no BigInt per cell).
+      const w = ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
+      if (width === 4) parts.push('0x' + (w < 16 ? '0' + w.toString(16) : w.toString(16)));
+      else {
+        const lo = ((b[p + 4]! << 24) | (b[p + 5]! << 16) | (b[p + 6]! << 8) | b[p + 7]!) >>> 0;
+        parts.push('0x' + (w === 0 ? lo.toString(16).padStart(2, '0') : w.toString(16) + lo.toString(16).padStart(8, '0')));
+      }
     }
   }
   out.push(parts.join(' '));
 }
+
+const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 function isTyped(t: MarkerType): boolean {
   return t === MarkerType.TypeUint8 || t === MarkerType.TypeUint16 || t === MarkerType.TypeUint32 || t === MarkerType.TypeUint64 || t === MarkerType.TypeString;

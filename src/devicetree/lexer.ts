@@ -11,15 +11,35 @@ export type TokKind =
   | 'LSHIFT' | 'RSHIFT' | 'LE' | 'GE' | 'EQ' | 'NE' | 'AND' | 'OR'
   | 'CHAR' | 'EOF';
 
-export interface Token {
-  kind: TokKind;
-  /** For CHAR: the character; for names/labels/refs: the text; for STRING: the raw bytes with NUL. */
-  text: string;
+/**
+ * One token. Its position is kept as plain numbers and built as a SourcePos object only when asked
+ * for (messages, node and property spans): most tokens never need one, and a large tree has millions.
+ */
+export class Token {
   /** LITERAL, CHAR_LITERAL, BYTE. */
-  value?: bigint;
-  pos: SourcePos;
-  /** Directory of the file the token came from (for /incbin/ relative opens). */
-  dir: string | null;
+  value: bigint | undefined = undefined;
+  private cached: SourcePos | undefined = undefined;
+  constructor(
+    readonly kind: TokKind,
+    /** For CHAR: the character; for names/labels/refs: the text; for STRING: the raw bytes with NUL. */
+    readonly text: string,
+    readonly file: string,
+    readonly line: number,
+    readonly column: number,
+    readonly endLine: number,
+    readonly endColumn: number,
+    /** Directory of the file the token came from (for /incbin/ relative opens). */
+    readonly dir: string | null,
+  ) {}
+
+  get pos(): SourcePos {
+    return (this.cached ??= { file: this.file, line: this.line, column: this.column, endLine: this.endLine, endColumn: this.endColumn });
+  }
+}
+
+/** The position from the start of `a` to the end of `b` (bison's default rule location). */
+export function tokenSpan(a: Token, b: Token): SourcePos {
+  return { file: a.file, line: a.line, column: a.column, endLine: b.endLine, endColumn: b.endColumn };
 }
 
 export interface LexDiagnostic {
@@ -104,7 +124,8 @@ export class Lexer {
           continue;
         }
         // flex runs no user action at end of input, so dtc's yylloc is still the last text matched.
-        return { kind: 'EOF', text: '', pos: this.lastPos ?? this.mkpos(f, f.line, f.col), dir: f.dir };
+        const p = this.lastPos ?? this.mkpos(f, f.line, f.col);
+        return new Token('EOF', '', p.file, p.line, p.column, p.endLine, p.endColumn, f.dir);
       }
       const tok = this.scan(f);
       if (tok) return tok;
@@ -160,8 +181,8 @@ export class Lexer {
   }
 
   private tok(f: SrcFile, kind: TokKind, len: number, text: string, value?: bigint): Token {
-    const pos = this.take(f, len);
-    const t: Token = { kind, text, pos, dir: f.dir };
+    this.advanceBy(f, len);
+    const t = new Token(kind, text, this.lastFile, this.lastLine, this.lastCol, this.lastEndLine, this.lastEndCol, f.dir);
     if (value !== undefined) t.value = value;
     return t;
   }

@@ -222,6 +222,14 @@ export class PhandleAllocator {
   }
 }
 
+/** Stores a big-endian 32-bit value at `off` (a phandle into a reference's cell). */
+export function writeU32(b: Uint8Array, off: number, v: number): void {
+  b[off] = v >>> 24;
+  b[off + 1] = (v >>> 16) & 0xff;
+  b[off + 2] = (v >>> 8) & 0xff;
+  b[off + 3] = v & 0xff;
+}
+
 export function u32(v: number): Uint8Array {
   const b = new Uint8Array(4);
   new DataView(b.buffer).setUint32(0, v >>> 0);

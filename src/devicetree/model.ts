@@ -143,9 +143,19 @@ export function nodePath(n: Node): string {
 }
 
 export function getProperty(n: Node, name: string): Property | undefined {
-  return n.properties.find((p) => p.name === name && !p.deleted);
+  const ps = n.properties;
+  for (let i = 0; i < ps.length; i++) {
+    const p = ps[i]!;
+    if (p.name === name && !p.deleted) return p;
+  }
+  return undefined;
 }
 
 export function getChild(n: Node, name: string): Node | undefined {
-  return n.children.find((c) => c.name === name && !c.deleted);
+  const cs = n.children;
+  for (let i = 0; i < cs.length; i++) {
+    const c = cs[i]!;
+    if (c.name === name && !c.deleted) return c;
+  }
+  return undefined;
 }

@@ -3,7 +3,7 @@
 // same value encoding (markers for types, labels and references) and the same messages and positions
 // (a rule's position spans its first to its last token, as bison's default).
 import type { Lexer, Token } from './lexer';
-import { FatalError, unescapeString } from './lexer';
+import { FatalError, tokenSpan, unescapeString } from './lexer';
 import type { Data, DeviceTree, Marker, Node, Property, ReserveEntry, SourcePos } from './model';
 import { MarkerType, newNode } from './model';
 import { addChild, addLabel, deleteNode, getNodeByRef, guessBootCpuid, latin1Bytes, mergeNodes, newProperty, purgeDeleted } from './livetree';
@@ -33,6 +33,16 @@ class SyntaxAbort extends Error {}
 class DepthAbort extends SyntaxAbort {}
 
 const M64 = (1n << 64n) - 1n;
+const M32 = 0xffffffffn;
+const M16 = 0xffffn;
+const M8 = 0xffn;
+
+/** An integer expression's value and its first and last tokens (its position, built only for messages). */
+interface Expr {
+  v: bigint;
+  first: Token;
+  last: Token;
+}
 
 /** A growable property value. */
 class DataBuilder {
@@ -43,6 +53,12 @@ class DataBuilder {
     if (ref !== undefined) m.ref = ref;
     if (pos) m.pos = pos;
     this.markers.push(m);
+  }
+  /** A string's bytes (one char per byte) and its terminating NUL. */
+  appendString(s: string): void {
+    const b = this.bytes;
+    for (let i = 0; i < s.length; i++) b.push(s.charCodeAt(i) & 0xff);
+    b.push(0);
   }
   append(b: ArrayLike<number>): void {
     for (let i = 0; i < b.length; i++) this.bytes.push(b[i]!);
@@ -55,13 +71,13 @@ class DataBuilder {
       b.push(hi >>> 24, (hi >>> 16) & 0xff, (hi >>> 8) & 0xff, hi & 0xff, lo >>> 24, (lo >>> 16) & 0xff, (lo >>> 8) & 0xff, lo & 0xff);
       return;
     }
-    const n = Number(v & 0xffffffffn);
+    const n = v <= M32 ? Number(v) : Number(v & M32);
     if (bits === 32) b.push(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
     else if (bits === 16) b.push((n >>> 8) & 0xff, n & 0xff);
     else b.push(n & 0xff);
   }
   toData(): Data {
-    return { bytes: Uint8Array.from(this.bytes), markers: this.markers };
+    return { bytes: new Uint8Array(this.bytes), markers: this.markers };
   }
 }
 
@@ -167,7 +183,7 @@ export class Parser {
         end = this.expectChar(';');
         plugin = true;
       }
-      hs.push({ plugin, pos: span(v.pos, end.pos) });
+      hs.push({ plugin, pos: tokenSpan(v, end) });
     } while (this.is('V1'));
     // headers: header | header headers  (right recursive: the innermost pair is compared first)
     for (let i = hs.length - 2; i >= 0; i--) {
@@ -196,7 +212,7 @@ export class Parser {
     const address = this.integerPrim().v;
     const size = this.integerPrim().v;
     const end = this.expectChar(';');
-    const r: ReserveEntry = { address, size, labels: [], pos: span(start.pos, end.pos) };
+    const r: ReserveEntry = { address, size, labels: [], pos: tokenSpan(start, end) };
     for (let i = labels.length - 1; i >= 0; i--) if (!r.labels.includes(labels[i]!)) r.labels.unshift(labels[i]!);
     return r;
   }
@@ -351,7 +367,7 @@ export class Parser {
         const first = this.tok;
         const p = this.propdef();
         if (children.length) {
-          this.messages.push({ prefix: 'Error', message: 'Properties must precede subnodes', pos: span(first.pos, this.prev!.pos) });
+          this.messages.push({ prefix: 'Error', message: 'Properties must precede subnodes', pos: tokenSpan(first, this.prev!) });
           throw new SyntaxAbort();
         }
         props.push(p);
@@ -364,7 +380,7 @@ export class Parser {
     const n = newNode('');
     n.properties = props;
     for (const c of children) addChild(n, c);
-    n.pos = span(open.pos, semi.pos);
+    n.pos = tokenSpan(open, semi);
     return n;
   }
 
@@ -387,7 +403,7 @@ export class Parser {
       const semi = this.expectChar(';');
       const n = newNode(name.text);
       n.deleted = true;
-      n.pos = span(del.pos, semi.pos);
+      n.pos = tokenSpan(del, semi);
       return n;
     }
     const name = this.expect('PROPNODENAME');
@@ -414,12 +430,12 @@ export class Parser {
     const name = this.expect('PROPNODENAME');
     if (this.isChar(';')) {
       const semi = this.advance();
-      return newProperty(name.text, { bytes: new Uint8Array(0), markers: [] }, span(name.pos, semi.pos));
+      return newProperty(name.text, { bytes: new Uint8Array(0), markers: [] }, tokenSpan(name, semi));
     }
     this.expectChar('=');
     const d = this.propdata();
     const semi = this.expectChar(';');
-    return newProperty(name.text, d.toData(), span(name.pos, semi.pos));
+    return newProperty(name.text, d.toData(), tokenSpan(name, semi));
   }
 
   /** Error recovery: skip to just after the `;` ending this item, or to the `}` closing the node. */
@@ -473,7 +489,7 @@ export class Parser {
       const u = unescapeString(s.text);
       if (u.fatal) throw new FatalError(u.fatal, s.pos);
       d.marker(MarkerType.TypeString);
-      d.append(latin1Bytes(u.bytes + '\0'));
+      d.appendString(u.bytes);
       return;
     }
     if (this.isRef()) {
@@ -514,7 +530,7 @@ export class Parser {
       const opened = this.host.readBinary(fname, fnTok.dir);
       if (!opened) throw new FatalError(`Couldn't open "${fname}": No such file or directory`, fnTok.pos);
       // Listed with the included files (dtc's dependency output names it too).
-      this.lx.includes.push({ file: opened.name, pos: span(kw.pos, fnTok.pos) });
+      this.lx.includes.push({ file: opened.name, pos: tokenSpan(kw, fnTok) });
       const bin = opened.bytes;
       let bytes = bin;
       if (offset !== undefined) {
@@ -551,12 +567,13 @@ export class Parser {
         const l = this.advance();
         d.marker(MarkerType.Label, l.text, l.pos);
       } else if (this.is('LITERAL') || this.is('CHAR_LITERAL') || this.isChar('(')) {
-        const { v, pos } = this.integerPrim();
-        if (bits < 64) {
-          const mask = (1n << BigInt(bits)) - 1n;
-          if (v > mask && (v | mask) !== M64) this.error(pos, `Value out of range for ${bits}-bit array element`);
-        }
-        d.appendInt(v & (bits === 64 ? M64 : (1n << BigInt(bits)) - 1n), bits);
+        const e = this.integerPrim();
+        const v = e.v;
+        const mask = bits === 64 ? M64 : bits === 32 ? M32 : bits === 16 ? M16 : M8;
+        if (v > mask) {
+          if (bits < 64 && (v | mask) !== M64) this.error(tokenSpan(e.first, e.last), `Value out of range for ${bits}-bit array element`);
+          d.appendInt(v & mask, bits);
+        } else d.appendInt(v, bits);
       } else break;
     }
     this.expectChar('>');
@@ -564,27 +581,27 @@ export class Parser {
 
   // ---- integer expressions (uint64, C precedence) ----
 
-  private integerPrim(): { v: bigint; pos: SourcePos } {
+  private integerPrim(): Expr {
     if (this.is('LITERAL') || this.is('CHAR_LITERAL')) {
       const t = this.advance();
-      return { v: t.value!, pos: t.pos };
+      return { v: t.value!, first: t, last: t };
     }
     const open = this.expectChar('(');
     this.enter();
     const e = this.expr();
     this.depth--;
     const close = this.expectChar(')');
-    return { v: e.v, pos: span(open.pos, close.pos) };
+    return { v: e.v, first: open, last: close };
   }
 
-  private expr(): { v: bigint; pos: SourcePos } {
+  private expr(): Expr {
     const c = this.binary(0);
     if (this.isChar('?')) {
       this.advance();
       const a = this.expr();
       this.expectChar(':');
       const b = this.expr();
-      return { v: c.v ? a.v : b.v, pos: span(c.pos, b.pos) };
+      return { v: c.v ? a.v : b.v, first: c.first, last: b.last };
     }
     return c;
   }
@@ -600,7 +617,7 @@ export class Parser {
     return ops.includes(key) ? key : undefined;
   }
 
-  private binary(level: number): { v: bigint; pos: SourcePos } {
+  private binary(level: number): Expr {
     if (level >= Parser.LEVELS.length) return this.unary();
     let l = this.binary(level + 1);
     for (;;) {
@@ -608,7 +625,8 @@ export class Parser {
       if (!op) return l;
       this.advance();
       const r = this.binary(level + 1);
-      const pos = span(l.pos, r.pos);
+      const first = l.first;
+      const last = r.last;
       let v: bigint;
       switch (op) {
         case 'OR': v = l.v || r.v ? 1n : 0n; break;
@@ -630,29 +648,29 @@ export class Parser {
         case '/':
           if (r.v !== 0n) v = l.v / r.v;
           else {
-            this.error(pos, 'Division by zero');
+            this.error(tokenSpan(first, last), 'Division by zero');
             v = 0n;
           }
           break;
         default:
           if (r.v !== 0n) v = l.v % r.v;
           else {
-            this.error(pos, 'Division by zero');
+            this.error(tokenSpan(first, last), 'Division by zero');
             v = 0n;
           }
       }
-      l = { v, pos };
+      l = { v, first, last };
     }
   }
 
-  private unary(): { v: bigint; pos: SourcePos } {
+  private unary(): Expr {
     if (this.isChar('-') || this.isChar('~') || this.isChar('!')) {
       const op = this.advance();
       this.enter();
       const e = this.unary();
       this.depth--;
       const v = op.text === '-' ? (-e.v) & M64 : op.text === '~' ? ~e.v & M64 : e.v ? 0n : 1n;
-      return { v, pos: span(op.pos, e.pos) };
+      return { v, first: op, last: e.last };
     }
     return this.integerPrim();
   }

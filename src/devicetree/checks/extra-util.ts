@@ -81,12 +81,13 @@ export function strprefixeq(a: string, n: number, b: string): boolean {
   return b.length === n && a.startsWith(b);
 }
 
+// Callers only read these lists; deleted entries are rare, so the node's own array is returned when it has none.
 export function liveChildren(n: Node): Node[] {
-  return n.children.filter((c) => !c.deleted);
+  return n.children.some((c) => c.deleted) ? n.children.filter((c) => !c.deleted) : n.children;
 }
 
 export function liveProperties(n: Node): Property[] {
-  return n.properties.filter((p) => !p.deleted);
+  return n.properties.some((p) => p.deleted) ? n.properties.filter((p) => !p.deleted) : n.properties;
 }
 
 export function isCompatible(n: Node, compat: string): boolean {

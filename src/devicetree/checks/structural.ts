@@ -3,7 +3,7 @@
 // modify the tree, as in dtc) and /omit-if-no-ref/ removal.
 import type { Marker, Node, Property } from '../model';
 import { MarkerType, nodePath } from '../model';
-import { deleteNode, getNodeByRef, latin1Bytes, liveLabels, readU32, u32 } from '../livetree';
+import { deleteNode, getNodeByRef, latin1Bytes, liveLabels, readU32, writeU32 } from '../livetree';
 import type { PhandleAllocator } from '../livetree';
 import type { CheckContext, CheckDescriptor } from './framework';
 
@@ -63,6 +63,18 @@ function checkDuplicatePropertyNames(ctx: CheckContext, node: Node): void {
   // As dtc: each live property against every later live one, reported on the earlier.
   const props = node.properties;
   if (props.length < 2) return;
+  if (props.length <= 16) {
+    // Few properties (nearly every node): compare the pairs, with nothing to allocate.
+    for (let i = 0; i < props.length; i++) {
+      const p = props[i]!;
+      if (p.deleted) continue;
+      for (let j = i + 1; j < props.length; j++) {
+        const q = props[j]!;
+        if (!q.deleted && q.name === p.name) ctx.failProp(node, p, 'Duplicate property name');
+      }
+    }
+    return;
+  }
   const groups = new Map<string, number[]>();
   props.forEach((p, i) => {
     if (p.deleted) return;
@@ -269,11 +281,11 @@ function fixupPhandleReferences(ctx: CheckContext, node: Node): void {
       const ref = refLookup(ctx, m.ref!);
       if (!ref) {
         if (!ctx.plugin) ctx.fail(node, `Reference to non-existent node or label "${m.ref}"\n`);
-        else p.value.bytes.set(u32(0xffffffff), m.offset);
+        else writeU32(p.value.bytes, m.offset, 0xffffffff);
         continue;
       }
       const ph = allocator(ctx).get(ref);
-      p.value.bytes.set(u32(ph), m.offset);
+      writeU32(p.value.bytes, m.offset, ph);
       ref.isReferenced = true;
     }
   }
