@@ -72,14 +72,20 @@ export class BreakpointTable {
       const call = /^hypercall:\s*(\w+)$/.exec(s.name.trim());
       if (call) { b.callName = call[1]; b.verified = true; b.message = `stops before every ${call[1]} hypercall`; return b; }
       const name = s.name.trim();
-      const fn = this.program?.functions.find((f) => f.name === name);
+      // Every function of that name, as gdb places one breakpoint location on each (a weak
+      // definition overridden at link time keeps its code and its DWARF).
+      const fns = this.program?.functions.filter((f) => f.name === name) ?? [];
       const sym = this.program?.lookup(name);
-      let address: number | undefined;
-      if (fn) address = fn.die ? this.program!.skipPrologue(fn.low) : fn.low;
-      else if (sym && sym.type === 2) address = sym.value & ~1;
-      else if (/^(0x[0-9a-f]+|\*\s*0x[0-9a-f]+)$/i.test(name)) address = Number(name.replace('*', '').trim());
-      if (address === undefined) { b.message = this.program ? `no function named "${name}" in ${this.symbolsPath()}` : 'no symbols loaded'; return b; }
-      b.addresses = [address]; b.verified = true;
+      let addresses: number[] = [];
+      if (fns.length) addresses = fns.map((fn) => (fn.die ? this.program!.skipPrologue(fn.low) : fn.low));
+      else if (sym && sym.type === 2) addresses = [sym.value & ~1];
+      else if (/^(0x[0-9a-f]+|\*\s*0x[0-9a-f]+)$/i.test(name)) addresses = [Number(name.replace('*', '').trim())];
+      if (addresses.length === 0) { b.message = this.program ? `no function named "${name}" in ${this.symbolsPath()}` : 'no symbols loaded'; return b; }
+      // The symbol's definition first: its source position is the breakpoint's.
+      const strong = sym && sym.type === 2 ? addresses.findIndex((a, k) => (fns[k]?.low ?? a) === (sym.value & ~1)) : -1;
+      if (strong > 0) addresses.unshift(...addresses.splice(strong, 1));
+      const address = addresses[0];
+      b.addresses = [...new Set(addresses)]; b.verified = true;
       const loc = this.program?.locate(address);
       if (loc) { b.path = loc.path; b.line = loc.line; }
       return this.checkCondition(b);

@@ -105,6 +105,8 @@ export class DebugRuntime extends EventEmitter {
     if (!this.table) this.table = new BreakpointTable(new AddressTraps(() => this.target.cpus), () => this.program, () => this.config.symbols, () => this.target.cpus);
     else this.table.rearm();
     this.installHooks();
+    this.online = [];
+    this.noticeVcpus();
     this.instructions = 0;
     this.exited = false;
     this.callsSent = 0;
@@ -266,6 +268,7 @@ export class DebugRuntime extends EventEmitter {
     try { reason = c.run(1); } finally { c.singleStep = false; c.addBreakpoint(pc); }
     this.instructions++;
     this.flushCalls();
+    this.noticeVcpus();
     if (reason === StopReason.Halted || this.target.exitStatus !== null) { this.finishExit(); return true; }
     if (reason === StopReason.Step || reason === StopReason.Budget) {
       const g = this.goal;
@@ -307,6 +310,7 @@ export class DebugRuntime extends EventEmitter {
       if (stepCpu) stepCpu.singleStep = false;
       this.instructions += r.instructions;
       this.flushCalls();
+      this.noticeVcpus();
       if (r.outcome === 'halted') { this.finishExit(); return; }
       if (limit && this.instructions >= limit) {
         // As `xenarm run --max-instructions`: the run ends with status 124.
@@ -578,6 +582,23 @@ export class DebugRuntime extends EventEmitter {
     this.removeTemps();
     this.flushCalls();
     this.emit('exited', status);
+  }
+
+  /** Power state of each vCPU as last reported (PSCI CPU_ON / CPU_OFF turn threads on and off). */
+  private online: boolean[] = [];
+
+  /** Emits 'thread' (vCPU index, 'started' | 'exited') for each vCPU whose power state changed. */
+  private noticeVcpus(): void {
+    const t = this.target;
+    if (!t.vcpuOnline || t.cpus.length < 2) return;
+    for (let i = 0; i < t.cpus.length; i++) {
+      const on = t.vcpuOnline(i);
+      if (on !== this.online[i]) {
+        const before = this.online[i];
+        this.online[i] = on;
+        if (before !== undefined) this.emit('thread', i, on ? 'started' : 'exited');
+      }
+    }
   }
 
   private flushCalls(): void {

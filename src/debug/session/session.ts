@@ -3,7 +3,7 @@
 // cannot do is answered with a clear error; nothing here stops the adapter process.
 import {
   DebugSession, InitializedEvent, TerminatedEvent, ExitedEvent, StoppedEvent, ContinuedEvent, OutputEvent, Event,
-  Thread, StackFrame, Scope, Source, Handles, InvalidatedEvent,
+  Thread, StackFrame, Scope, Source, Handles, InvalidatedEvent, ThreadEvent,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { basename, dirname, isAbsolute, join } from 'node:path';
@@ -101,6 +101,8 @@ export class XenarmDebugSession extends DebugSession {
       this.sendEvent(ev);
     });
     rt.on('continued', () => this.sendEvent(new ContinuedEvent(1, true)));
+    // vCPUs are threads: PSCI CPU_ON starts one, CPU_OFF ends it.
+    rt.on('thread', (cpu: number, reason: 'started' | 'exited') => this.sendEvent(new ThreadEvent(reason, cpu + 1)));
     rt.on('output', (text: string, category: string) => this.sendEvent(new OutputEvent(text, category)));
     rt.on('console', (text: string, stream: string) => {
       this.sendEvent(new OutputEvent(text, stream === 'stderr' ? 'stderr' : 'stdout'));
