@@ -3,15 +3,15 @@
 import { CONSOLEIO_NAMES, E } from './abi';
 import type { CallContext } from './hypercall-context';
 
-/** Xen copies console writes in chunks of this size (guest_console_write's kbuf). */
-const CHUNK = 128;
+/** Xen copies console writes in chunks of this size (guest_console_write's kbuf, less its NUL). */
+const CHUNK = 127;
+const INT_MAX = 0x7fffffff;
 
 export function consoleIo(ctx: CallContext, [cmd, count, buf]: number[]): number {
   ctx.decoded.cmd = CONSOLEIO_NAMES[cmd] ?? `unknown(${cmd})`;
-  ctx.decoded.count = count | 0;
+  ctx.decoded.count = count >>> 0;
   switch (cmd) {
-    case 0: {
-      if ((count | 0) < 0) return E.INVAL;
+    case 0: { // count is unsigned: a huge one is copied until the buffer stops mapping (-EFAULT)
       let text = '';
       // Chunk by chunk, as Xen: what was copied before a fault has been written.
       for (let done = 0; done < count; ) {
@@ -25,7 +25,7 @@ export function consoleIo(ctx: CallContext, [cmd, count, buf]: number[]): number
       return 0;
     }
     case 1: {
-      if ((count | 0) < 0) return E.INVAL;
+      if (count >>> 0 > INT_MAX) return E.TOOBIG; // the result could not be told from an error
       const bytes = ctx.dom.peekConsoleInput(count);
       if (bytes.length) ctx.mem.write(buf, bytes); // a fault leaves the input queued
       ctx.dom.consumeConsoleInput(bytes.length);

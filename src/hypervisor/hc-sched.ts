@@ -4,7 +4,6 @@
 import { E, SCHEDOP_NAMES, SHUTDOWN_NAMES } from './abi';
 import { hex, type CallContext } from './hypercall-context';
 import { isSelf } from './hc-memory';
-import type { Domain } from './domain';
 
 const MAX_POLL_PORTS = 128; // Xen's "fairly arbitrary limit"
 const NS_PER_TICK = 16; // system time in ns is the 62.5 MHz counter × 16
@@ -15,10 +14,12 @@ const PSR_I = 0x80;
  * (local_event_delivery_enable), then blocks unless an interrupt is already pending; any interrupt
  * injected into the vCPU (the event upcall, a timer) wakes it, and it takes that interrupt at once.
  */
-function block(dom: Domain, vcpu: number): void {
-  const v = dom.vcpus[vcpu];
+function block(ctx: CallContext): void {
+  const v = ctx.dom.vcpus[ctx.vcpu];
   v.setCpsr(v.getCpsr() & ~PSR_I);
-  if (!v.irqPending) v.block(() => v.irqPending);
+  if (v.irqPending) return;
+  v.block(() => v.irqPending);
+  ctx.decoded.blocked = 'yes';
 }
 
 /**
@@ -48,6 +49,7 @@ function poll(ctx: CallContext, arg: number): number {
   const wakeAt = timeout === 0 ? Infinity : Math.ceil(timeout / NS_PER_TICK);
   if (wakeAt <= now) return 0; // the timer is already due: Xen's poll_timer_fn unblocks at once
   v.block(() => v.irqPending || dom.board.time >= wakeAt || list.some((p) => dom.events.isPending(p)), wakeAt);
+  decoded.blocked = 'yes';
   return 0;
 }
 
@@ -57,7 +59,7 @@ export function schedOp(ctx: CallContext, [cmd, arg]: number[]): number {
   decoded.cmd = SCHEDOP_NAMES[cmd] ?? `unknown(${cmd})`;
   switch (cmd) {
     case 0: return 0; // yield: the scheduler is round-robin already
-    case 1: block(dom, ctx.vcpu); return 0;
+    case 1: block(ctx); return 0;
     case 2: { // shutdown {u32 reason}
       const reason = mem.u32(arg);
       decoded.reason = SHUTDOWN_NAMES[reason] ?? reason;

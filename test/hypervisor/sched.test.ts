@@ -35,6 +35,9 @@ test('sched guest on 2 vCPUs: block and poll sleep until their wake-up, with Xen
   const untilTimeout = polls.findIndex((c) => c.decoded.port !== undefined && Number(c.decoded.timeout) > 0 && c.result === 0 && polls.indexOf(c) > 4);
   assert.ok(untilTimeout >= 0);
   assert.ok(afterCall('sched_op', 'poll', untilTimeout) < 1000, 'no instructions ran while polling until the timeout');
+  // The trace says which calls blocked: the block on the timer did, the one with an interrupt pending did not.
+  const blocks0 = r.calls.filter((c) => c.vcpu === 0 && c.name === 'sched_op' && c.decoded.cmd === 'block');
+  assert.deepEqual(blocks0.map((c) => c.decoded.blocked ?? 'no'), ['yes', 'no', 'yes']);
   // vCPU 1 slept in SCHEDOP_block between its jobs: its blocks are in the trace, each followed by few instructions.
   const blocks1 = r.calls.filter((c) => c.vcpu === 1 && c.name === 'sched_op' && c.decoded.cmd === 'block');
   assert.ok(blocks1.length >= 3, `vCPU 1 blocked ${blocks1.length} times`);

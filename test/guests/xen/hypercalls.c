@@ -75,6 +75,8 @@ int main(u32 r0, u32 r1, u32 r2) {
   check("console_io(bad cmd)", HC(HYP_console_io, 7, 0, 0), -ENOSYS);
   char in[8];
   check("console_io(read) with no input", HC(HYP_console_io, 1, sizeof in, in), 0);
+  check("console_io(read) count past INT_MAX", HC(HYP_console_io, 1, 0x80000000u, in), -7);
+  check("console_io(write) of nothing", HC(HYP_console_io, 0, 0, BAD_PTR), 0);
 
   /* unknown and x86-only hypercalls */
   check("hypercall 1 (mmu_update, x86 only)", HC(1, 0, 0, 0), -ENOSYS);
@@ -236,6 +238,8 @@ int main(u32 r0, u32 r1, u32 r2) {
   check("grant cache_flush(length 0 is skipped)", HC(HYP_grant_table_op, 12, &cf, 1), 0);
   check("grant_table_op count with the sign bit", HC(HYP_grant_table_op, 6, &qs, 0x80000000u), -EINVAL);
   check("grant_table_op continuation bits on query_size", HC(HYP_grant_table_op, 6 | 0x1000, &qs, 1), -EINVAL);
+  check("grant map_grant_ref with no entries", HC(HYP_grant_table_op, 0, BAD_PTR, 0), 0);
+  check("grant dump_table (removed)", HC(HYP_grant_table_op, 3, &qs, 1), -ENOSYS);
 
   /* multicall: two xen_version calls and a bad one */
   struct multicall_entry mc[3] = {
