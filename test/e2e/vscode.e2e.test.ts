@@ -123,15 +123,17 @@ test('the debug session from launch.json: PV console output and input, generated
   let r2 = '';
   await step(v, '3-console', async () => {
     await runCommand(page, 'Debug: Start Debugging');
-    // TODO(dap): the adapter sometimes stops on entry although launch.json says stopOnEntry false (reported);
-    // continue as a user would until that is fixed.
+    // launch.json says stopOnEntry false: a stop on entry is a bug (seen intermittently in an earlier session).
+    // The adapter's first Debug Console line names the configuration it was given, to tell whose bug it is.
     const state = await waitFor('the session to run (or stop on entry)', async () => {
       if (/Hello from xenarm's example dom0!/.test(await consoleText())) return 'running';
       return (await page.locator('.pane-header', { hasText: /paused on entry/i }).count()) > 0 && 'paused';
     }, 90000);
     if (state === 'paused') {
-      console.log('# NOTE: the adapter stopped on entry despite stopOnEntry false; continuing');
-      await runCommand(page, 'Debug: Continue');
+      // The Debug Console panel opens with the session.
+      const repl = await page.locator('.repl').first().innerText({ timeout: 5000 }).catch(() => '(debug console not shown)');
+      await shot(page, '3-console-PAUSED-ON-ENTRY');
+      assert.fail(`the session stopped on entry although launch.json says stopOnEntry false; the adapter's launch line: ${/xenarm: booting[^\n]*/.exec(repl)?.[0] ?? repl.slice(0, 400)}`);
     }
     // Make sure the console tab is the visible editor (a source editor may have opened over it).
     await runCommand(page, 'xenarm: Open Guest PV Console');
