@@ -37,6 +37,8 @@ export interface CpuFactoryArgs {
   counter: () => number;
   /** Call when a timer register write may change a level or deadline. */
   onTimerChange: () => void;
+  /** Call when the CPU executes SEV: sets the event register of every other CPU of the board. */
+  onSev?: () => void;
 }
 
 export type CpuFactory = (args: CpuFactoryArgs) => { cpu: CpuApi; timer: TimerOutputs };
@@ -112,6 +114,8 @@ export class Board {
   readonly sliceInstructions: number;
   private running = -1;
   private replan = false;
+  /** The round in progress (between run() calls too): its length, the vCPU running and what it used. */
+  private round: { ticks: number; roundMax: number; cpu: number; used: number } | null = null;
 
   constructor(opts: BoardOptions) {
     const n = opts.cpus ?? 1;
@@ -128,6 +132,7 @@ export class Board {
         index: i, bus: this.bus, mpidr: virtMpidr(i),
         counter: () => (self ? self.timeBase + self.icount : this.time),
         onTimerChange: () => this.timerChanged(i),
+        onSev: () => { for (const c of this.cpus) if (c !== self) c.signalEvent(); },
       });
       self = cpu;
       cpu.timeBase = this.time - cpu.icount;
@@ -176,51 +181,62 @@ export class Board {
     for (let i = 0; i < this.cpus.length; i++) this.wireTimer(i);
     if (this.exitStatus !== null) return result('halted');
     for (;;) {
-      if (done >= max) return result('limit');
-      if (Date.now() > deadline) return result('timeout');
-      const toDeadline = this.untilDeadline();
-      if (this.cpus.every((c) => c.idle)) {
-        // Nothing can run: jump to the next timer event, or report that nothing will ever wake them.
-        if (toDeadline === Infinity) return result('deadlock');
-        this.advance(Math.max(1, toDeadline));
-        continue;
+      if (!this.round) {
+        if (done >= max) return result('limit');
+        if (Date.now() > deadline) return result('timeout');
+        const toDeadline = this.untilDeadline();
+        if (this.cpus.every((c) => c.idle)) {
+          // Nothing can run: jump to the next timer event, or report that nothing will ever wake them.
+          if (toDeadline === Infinity) return result('deadlock');
+          this.advance(Math.max(1, toDeadline));
+          continue;
+        }
+        // One round: every vCPU gets the same number of ticks, cut at the next timer deadline. The
+        // round does not depend on the caller's budget: a run split into many calls (the CLI's chunks,
+        // the debugger's slices and stops) executes exactly what one long call would.
+        this.round = { ticks: Math.max(1, Math.min(this.sliceInstructions, toDeadline)), roundMax: 0, cpu: 0, used: 0 };
       }
-      // One round: every vCPU gets the same number of ticks, cut at the next timer deadline.
-      let ticks = Math.max(1, Math.min(this.sliceInstructions, toDeadline, max - done));
-      let roundMax = 0;
-      for (let i = 0; i < this.cpus.length; i++) {
-        const cpu = this.cpus[i];
-        let used = 0;
-        while (used < ticks && !cpu.idle) {
+      const rd = this.round;
+      for (; rd.cpu < this.cpus.length; rd.cpu++, rd.used = 0) {
+        const i = rd.cpu, cpu = this.cpus[i];
+        while (rd.used < rd.ticks && !cpu.idle) {
+          if (done >= max) return result('limit'); // the round goes on in the next call
           this.running = i;
           this.gic.currentCpu = i;
           this.replan = false;
           const before = cpu.icount;
-          const reason = cpu.run(Math.min(ticks - used, max - done));
+          const reason = cpu.run(Math.min(rd.ticks - rd.used, max - done));
           this.running = -1;
           const ran = cpu.icount - before;
-          used += ran;
+          rd.used += ran;
           done += ran;
-          if (this.exitStatus !== null) { this.syncTimes(this.time + Math.max(used, roundMax)); return result('halted'); }
-          if (done >= max) { this.syncTimes(this.time + Math.max(used, roundMax)); return result('limit'); }
+          if (this.exitStatus !== null) return this.endRound(result('halted'));
           if (reason === StopReason.Budget || reason === StopReason.Idle) continue;
           if (reason === StopReason.Requested && this.replan) {
             // A timer was reprogrammed: cut the round at the new deadline and go on with it. Abandoning
             // the round instead would starve the vCPUs after this one whenever it re-arms its timer in
             // every round (a tickless kernel does), so their own timers would never be delivered. The
             // round never shrinks below what a vCPU already ran in it: no counter may go backwards.
-            ticks = Math.max(1, roundMax, used, Math.min(ticks, this.untilDeadline()));
+            rd.ticks = Math.max(1, rd.roundMax, rd.used, Math.min(rd.ticks, this.untilDeadline()));
             continue;
           }
-          if (reason === StopReason.Halted) { this.syncTimes(this.time + Math.max(used, roundMax)); return result('halted'); }
-          this.syncTimes(this.time + Math.max(used, roundMax));
+          if (reason === StopReason.Halted) return this.endRound(result('halted'));
+          // A debugger stop: the round stays open and resumes with this vCPU on the next call.
           return result('stopped', { cpu: i, reason });
         }
-        roundMax = Math.max(roundMax, ticks);
-        if (i === this.cpus.length - 1) this.advance(ticks);
+        rd.roundMax = Math.max(rd.roundMax, rd.ticks);
       }
+      this.round = null;
+      this.advance(rd.ticks);
       if (opts.onSlice?.(this)) return result('stopped');
     }
+  }
+
+  /** The run is over (guest exit): time moves to the furthest point a vCPU reached in the open round. */
+  private endRound(r: RunResult): RunResult {
+    const rd = this.round;
+    if (rd) { this.round = null; this.syncTimes(this.time + Math.max(rd.used, rd.roundMax)); }
+    return r;
   }
 
   /** Moves global time forward by `ticks` and re-aligns every vCPU's counter to it. */
