@@ -19,6 +19,7 @@ import { evalContext, globalsOf, type GlobalInfo } from './symbols';
 import type { DebugTarget } from './target';
 import { unwind, parsePrologue, type UnwoundFrame } from './unwind';
 import { localsAt, type LocalInfo } from './locals';
+import { armExidx, exidxFor, type ExidxEntry } from './exidx';
 
 export type StopReasonName = 'entry' | 'breakpoint' | 'function breakpoint' | 'instruction breakpoint' | 'data breakpoint' | 'step' | 'pause' | 'exception';
 
@@ -61,6 +62,8 @@ export class DebugRuntime extends EventEmitter {
   memory!: GuestMemory;
   globals: GlobalInfo[] = [];
   readonly frameTables: FrameTable[] = [];
+  /** ARM EHABI unwind entries of the program, by function start. */
+  exidx: ExidxEntry[] = [];
   table!: BreakpointTable;
   private get traps(): AddressTraps { return this.table.traps; }
   get breakpoints(): Map<number, Breakpoint> { return this.table.breakpoints; }
@@ -91,6 +94,7 @@ export class DebugRuntime extends EventEmitter {
       this.program = new ProgramInfo(elf);
       this.globals = globalsOf(this.program);
       if (this.program.frames) this.frameTables.push(this.program.frames);
+      this.exidx = armExidx(elf, this.program.warnings);
       const eh = elf.section('.eh_frame');
       if (eh) {
         try {
@@ -663,6 +667,7 @@ export class DebugRuntime extends EventEmitter {
       tables: this.frameTables,
       readU32: (a) => this.memory.readU32(a),
       functionStart: (a) => this.program?.functionAt(a)?.low ?? (this.program?.symbolAt(a)?.type === 2 ? (this.program.symbolAt(a)!.value & ~1) >>> 0 : undefined),
+      exidx: this.exidx.length ? (a) => exidxFor(this.exidx, a) : undefined,
       prologue: (a) => {
         const p = this.program;
         if (!p || p.isThumb(a)) return undefined;

@@ -2,6 +2,7 @@
 // (.debug_frame or .eh_frame), and without it the heuristics gdb falls back on for ARM code:
 // the link register for the innermost frame, then the APCS frame-pointer chain (fp -> saved fp, lr).
 import { rowAt, type FrameTable } from '../dwarf/frame';
+import { unwindExidx, type ExidxEntry } from './exidx';
 
 export interface UnwoundFrame {
   pc: number;
@@ -10,7 +11,7 @@ export interface UnwoundFrame {
   /** Canonical frame address (the caller's sp at the call), when CFI gave it. */
   cfa?: number;
   /** How this frame was found. */
-  how: 'cpu' | 'cfi' | 'lr' | 'fp';
+  how: 'cpu' | 'cfi' | 'exidx' | 'lr' | 'fp';
 }
 
 export interface UnwindSources {
@@ -22,6 +23,8 @@ export interface UnwindSources {
   isCode(address: number): boolean;
   /** The ARM frame set-up at a function's start, when its prologue is the APCS shape GCC emits. */
   prologue?(address: number): Prologue | undefined;
+  /** The .ARM.exidx entry covering an address (ARM EHABI unwind tables). */
+  exidx?(address: number): ExidxEntry | undefined;
 }
 
 /**
@@ -62,7 +65,7 @@ export function unwind(regs0: number[], src: UnwindSources, max = 64): UnwoundFr
     const inner = frames.length === 1;
     // The caller's pc is inside the call instruction: look it up at pc - 1 for outer frames.
     const lookup = inner ? f.pc : (f.pc - 1) >>> 0;
-    const next = unwindCfi(f, row(src.tables, lookup), src) ?? fallback(f, inner, src);
+    const next = unwindCfi(f, row(src.tables, lookup), src) ?? exidxFrame(f, inner, lookup, src) ?? fallback(f, inner, src);
     if (!next) break;
     next.pc = (next.pc & ~1) >>> 0;
     if (next.pc === 0) break;
@@ -98,6 +101,22 @@ function unwindCfi(f: UnwoundFrame, r: ReturnType<typeof row>, src: UnwindSource
   regs[13] = cfa;
   regs[15] = pc;
   return { pc, regs, cfa, how: 'cfi' };
+}
+
+/** The caller through the EHABI table; at a function's first instruction nothing is saved yet: lr. */
+function exidxFrame(f: UnwoundFrame, inner: boolean, lookup: number, src: UnwindSources): UnwoundFrame | undefined {
+  const e = src.exidx?.(lookup);
+  if (!e) return undefined;
+  if (inner && f.pc === e.fn && !e.cantUnwind) {
+    const lr = f.regs[14];
+    if (lr === undefined) return undefined;
+    const regs = f.regs.slice();
+    regs[15] = lr;
+    return { pc: lr, regs, how: 'exidx' };
+  }
+  const regs = unwindExidx(e, f.regs, src.readU32);
+  if (!regs || regs[15] === undefined) return undefined;
+  return { pc: regs[15], regs, cfa: regs[13], how: 'exidx' };
 }
 
 function fallback(f: UnwoundFrame, inner: boolean, src: UnwindSources): UnwoundFrame | undefined {
