@@ -40,7 +40,7 @@ export const EVTCHNOP_NAMES = ['bind_interdomain', 'bind_virq', 'bind_pirq', 'cl
 export const GNTTABOP_NAMES = ['map_grant_ref', 'unmap_grant_ref', 'setup_table', 'dump_table', 'transfer',
   'copy', 'query_size', 'unmap_and_replace', 'set_version', 'get_status_frames', 'get_version',
   'swap_grant_ref', 'cache_flush'];
-export const SCHEDOP_NAMES = ['yield', 'block', 'shutdown', 'poll', 'remote_shutdown', 'shutdown_code', 'watchdog'];
+export const SCHEDOP_NAMES = ['yield', 'block', 'shutdown', 'poll', 'remote_shutdown', 'shutdown_code', 'watchdog', 'pin_override'];
 export const SHUTDOWN_NAMES = ['poweroff', 'reboot', 'suspend', 'crash', 'watchdog', 'soft_reset'];
 export const VCPUOP_NAMES = ['initialise', 'up', 'down', 'is_up', 'get_runstate_info', 'register_runstate_memory_area',
   'set_periodic_timer', 'stop_periodic_timer', 'set_singleshot_timer', 'stop_singleshot_timer',

@@ -3,7 +3,6 @@
 // blocked vCPU is idle, so when every vCPU is the board skips ahead to the next timer or poll timeout.
 import { E, SCHEDOP_NAMES, SHUTDOWN_NAMES } from './abi';
 import { hex, type CallContext } from './hypercall-context';
-import { isSelf } from './hc-memory';
 
 const MAX_POLL_PORTS = 128; // Xen's "fairly arbitrary limit"
 const NS_PER_TICK = 16; // system time in ns is the 62.5 MHz counter × 16
@@ -54,33 +53,63 @@ function poll(ctx: CallContext, arg: number): number {
 }
 
 
+/**
+ * domain_shutdown for the hardware domain: the first shutdown code set (SCHEDOP_shutdown_code or this
+ * call, as a u8) is the reason used, and hwdom_shutdown halts or reboots the machine — an unknown
+ * reason reboots it (maybe_reboot), nothing is refused.
+ */
+function hwdomShutdown(ctx: CallContext, reason: number): void {
+  const { dom, decoded } = ctx;
+  if (dom.shutdownCode === null) dom.shutdownCode = reason;
+  const code = dom.shutdownCode;
+  if (code !== reason) decoded.shutdown_code = SHUTDOWN_NAMES[code] ?? code;
+  dom.shutdown(code < SHUTDOWN_NAMES.length ? code : SHUTDOWN_reboot, ctx.vcpu);
+  ctx.noReturn = true;
+}
+
+const SHUTDOWN_reboot = 1;
+/** Xen's NR_CPUS for ARM (Kconfig default); the host here has one physical CPU per vCPU. */
+const NR_CPUS = 128;
+/** vCPUs with a temporary pin (SCHEDOP_pin_override), per domain. */
+const pinned = new WeakMap<object, Set<number>>();
+
+/** SCHEDOP_pin_override {s32 pcpu}: dom0 only; pins to a physical CPU, or (pcpu < 0) removes the pin. */
+function pinOverride(ctx: CallContext, arg: number): number {
+  const pcpu = ctx.mem.u32(arg) | 0;
+  ctx.decoded.pcpu = pcpu;
+  if (pcpu >= NR_CPUS) return E.INVAL;
+  let set = pinned.get(ctx.dom);
+  if (!set) pinned.set(ctx.dom, (set = new Set()));
+  if (pcpu < 0) return set.delete(ctx.vcpu) ? 0 : E.INVAL; // nothing to undo is -EINVAL, as vcpu_temporary_affinity
+  if (set.has(ctx.vcpu)) return E.BUSY;
+  if (pcpu >= ctx.dom.nrVcpus) return E.INVAL; // no such physical CPU online
+  set.add(ctx.vcpu); // each vCPU has a physical CPU of its own here: the pin changes no scheduling
+  return 0;
+}
+
 export function schedOp(ctx: CallContext, [cmd, arg]: number[]): number {
   const { dom, mem, decoded } = ctx;
   decoded.cmd = SCHEDOP_NAMES[cmd] ?? `unknown(${cmd})`;
   switch (cmd) {
     case 0: return 0; // yield: the scheduler is round-robin already
     case 1: block(ctx); return 0;
-    case 2: { // shutdown {u32 reason}
-      const reason = mem.u32(arg);
+    case 2: { // shutdown {u32 reason}, taken as a u8
+      const reason = mem.u32(arg) & 0xff;
       decoded.reason = SHUTDOWN_NAMES[reason] ?? reason;
-      if (reason > 5) return E.INVAL;
-      dom.shutdown(reason);
-      ctx.noReturn = true;
+      hwdomShutdown(ctx, reason);
       return 0;
     }
-    case 4: { // remote_shutdown {u16 domid, u32 reason}
-      const d = mem.u16(arg), reason = mem.u32(arg + 4);
+    case 4: { // remote_shutdown {u16 domid, u32 reason}: by real domain id, so DOMID_SELF is -ESRCH
+      const d = mem.u16(arg), reason = mem.u32(arg + 4) & 0xff;
       Object.assign(decoded, { domid: hex(d), reason: SHUTDOWN_NAMES[reason] ?? reason });
-      if (!isSelf(d)) return E.SRCH;
-      if (reason > 5) return E.INVAL;
-      dom.shutdown(reason);
-      ctx.noReturn = true;
+      if (d !== 0) return E.SRCH;
+      hwdomShutdown(ctx, reason);
       return 0;
     }
-    case 5: { // shutdown_code {u32 reason}: remembered for a later crash
-      const reason = mem.u32(arg);
+    case 5: { // shutdown_code {u32 reason}: the first one set is the reason of any later shutdown
+      const reason = mem.u32(arg) & 0xff;
       decoded.reason = SHUTDOWN_NAMES[reason] ?? reason;
-      dom.shutdownCode = reason;
+      if (dom.shutdownCode === null) dom.shutdownCode = reason;
       return 0;
     }
     case 3: return poll(ctx, arg);
@@ -89,6 +118,7 @@ export function schedOp(ctx: CallContext, [cmd, arg]: number[]): number {
       Object.assign(decoded, { id, timeout });
       return dom.watchdog(id, timeout);
     }
+    case 7: return pinOverride(ctx, arg);
     default: return E.NOSYS;
   }
 }

@@ -40,10 +40,15 @@ test('ATAGS protocol: machine number 2272 (or --machine-id), list at RAM + 0x100
   assert.match(r2!.console, /machine number = 3343\n/);
 });
 
-test('shutdown reasons end the run with their exit statuses (0, 129, 130, 131)', async (t) => {
+test('shutdown reasons end the run with their exit statuses (0, 129, 130, 131), as Xen shuts the hardware domain down', async (t) => {
   const cases: [string, string, number][] = [
     ['shutdown=0', 'poweroff', 0], ['shutdown=1', 'reboot', 129], ['shutdown=3', 'crash', 130], ['shutdown=4', 'watchdog', 131],
     ['psci=off', 'poweroff', 0], ['psci=reset', 'reboot', 129], ['watchdog', 'watchdog', 131],
+    // Xen 4.17's domain_shutdown for the hardware domain: an unknown reason reboots the machine, the
+    // reason is taken as a u8 (256 is poweroff), the first SCHEDOP_shutdown_code wins over the call's
+    // reason, and SCHEDOP_remote_shutdown names dom0 by its id 0.
+    ['shutdown=9', 'reboot', 129], ['shutdown=256', 'poweroff', 0], ['shutdown_code=3 shutdown=0', 'crash', 130],
+    ['remote_shutdown=1', 'reboot', 129],
   ];
   for (const [args, reason, status] of cases) {
     const r = await boot(t, { bootargs: args });
@@ -51,6 +56,7 @@ test('shutdown reasons end the run with their exit statuses (0, 129, 130, 131)',
     assert.equal(r.result.reason, 'shutdown', args);
     assert.equal(r.result.shutdown?.reason, reason, args);
     assert.equal(r.result.shutdown?.exitStatus, status, args);
+    assert.doesNotMatch(r.console, /^FAIL/m, args);
   }
 });
 

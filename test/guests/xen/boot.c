@@ -1,7 +1,8 @@
 /* Checks what the dom0 builder handed over and ends the way the command line asks. With a device tree
    (r1 = 0xffffffff) it reads /chosen (bootargs, initrd range), /memory, /hypervisor and /psci; with
    ATAGS (r1 = a machine number) it walks the list. Then "shutdown=N" in the command line ends with
-   SCHEDOP_shutdown(N), "psci=off|reset" with PSCI SYSTEM_OFF/RESET, "watchdog" arms a 1 s watchdog and
+   SCHEDOP_shutdown(N) (after SCHEDOP_shutdown_code(M) for "shutdown_code=M"; "remote_shutdown=N" uses
+   SCHEDOP_remote_shutdown on domain 0), "psci=off|reset" with PSCI SYSTEM_OFF/RESET, "watchdog" arms a 1 s watchdog and
    sleeps on the timer until it fires, anything else powers off. The initrd's first 8 bytes must be
    "INITRD!\n". */
 #include "rt/xrt.h"
@@ -73,6 +74,18 @@ int main(u32 r0, u32 r1, u32 r2) {
   if (r1 == 0xffffffff) from_tree((const u8 *)r2);
   else { show("machine number", r1); from_atags((const u32 *)r2); }
   if (failures) return 1;
+  if (has("shutdown_code=")) {
+    u32 code = number_after("shutdown_code=");
+    check("sched_op(shutdown_code)", HC(HYP_sched_op, 5, &code, 0), 0);
+  }
+  if (has("remote_shutdown=")) {
+    struct { u16 domid, pad; u32 reason; } rs = { 0x7ff0, 0, number_after("remote_shutdown=") };
+    check("remote_shutdown(DOMID_SELF) is not a domain id", HC(HYP_sched_op, 4, &rs, 0), -ESRCH);
+    rs.domid = 0;
+    HC(HYP_sched_op, 4, &rs, 0);
+    print("FAIL remote_shutdown of dom0 returned\n");
+    return 1;
+  }
   if (has("shutdown=")) shutdown(number_after("shutdown="));
   if (has("psci=off")) smccc(0x84000008u, 0, 0, 0);
   if (has("psci=reset")) smccc(0x84000009u, 0, 0, 0);

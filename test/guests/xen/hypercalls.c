@@ -273,8 +273,19 @@ int main(u32 r0, u32 r1, u32 r2) {
   wd[0] = id; wd[1] = 0;
   check("watchdog destroy", HC(HYP_sched_op, 6, wd, 0), 0);
   check("watchdog destroy again", HC(HYP_sched_op, 6, wd, 0), -EINVAL);
-  u32 bad = 9;
-  check("sched_op(shutdown, bad reason)", HC(HYP_sched_op, 2, &bad, 0), -EINVAL);
+  struct { u16 domid, pad; u32 reason; } remote = { 5, 0, 0 };
+  check("sched_op(remote_shutdown, no such domain)", HC(HYP_sched_op, 4, &remote, 0), -ESRCH);
+  s32 pcpu = -1;
+  check("sched_op(pin_override) with no pin to undo", HC(HYP_sched_op, 7, &pcpu, 0), -EINVAL);
+  pcpu = 0;
+  check("sched_op(pin_override, pcpu 0)", HC(HYP_sched_op, 7, &pcpu, 0), 0);
+  check("sched_op(pin_override) while pinned", HC(HYP_sched_op, 7, &pcpu, 0), -16);
+  pcpu = -1;
+  check("sched_op(pin_override) unpin", HC(HYP_sched_op, 7, &pcpu, 0), 0);
+  pcpu = 1;
+  check("sched_op(pin_override, a pcpu that is not there)", HC(HYP_sched_op, 7, &pcpu, 0), -EINVAL);
+  pcpu = 128;
+  check("sched_op(pin_override, pcpu NR_CPUS)", HC(HYP_sched_op, 7, &pcpu, 0), -EINVAL);
   check("sched_op(bad cmd)", HC(HYP_sched_op, 42, 0, 0), -ENOSYS);
 
   /* With the MMU on, pointers are guest virtual addresses: RAM is identity-mapped, 0x80000000 is an
