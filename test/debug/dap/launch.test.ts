@@ -5,7 +5,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { CROSS } from '../../support/tools';
-import { client, guest, launchArgs, launchAndStop, registers, run, ROOT } from './support';
+import { client, guest, launchArgs, launchAndStop, nmAddress, registers, run, ROOT } from './support';
 import { join } from 'node:path';
 
 test('a bad launch fails with a clear message and the adapter keeps serving', async (t) => {
@@ -139,6 +139,33 @@ test('maxInstructions ends the session with status 124, as xenarm run --max-inst
     assert.equal(((await exited) as DebugProtocol.ExitedEvent).body.exitCode, 124);
     assert.ok(out.some((o) => o.includes('the guest ran 500 instructions (maxInstructions)')));
     assert.ok(!out.join('').includes('calls: done'), 'the guest did not finish');
+  } finally {
+    await dc.stop();
+  }
+});
+
+test('terminate ends a running guest: terminated event, and nothing runs any more', async (t) => {
+  const elf = await guest(t, 'arm');
+  if (!elf) return;
+  const dc = await client();
+  try {
+    // spin = 1 keeps main looping forever, so only terminate can end this session.
+    await launchAndStop(dc, launchArgs(elf), () => dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'main' }] }));
+    await dc.customRequest('writeMemory', { memoryReference: '0x' + nmAddress(elf, 'spin').toString(16), data: Buffer.from([1, 0, 0, 0]).toString('base64') });
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
+    assert.equal((await dc.evaluateRequest({ expression: 'spin', context: 'watch' })).body.result, '1 (0x1)');
+    await dc.continueRequest({ threadId: 1 });
+    await new Promise((r) => setTimeout(r, 100));
+    const terminated = dc.waitForEvent('terminated');
+    await dc.terminateRequest();
+    await terminated;
+    // The guest no longer runs: a pause has nothing to stop, and the adapter still answers.
+    let stopped = false;
+    dc.once('stopped', () => { stopped = true; });
+    await dc.pauseRequest({ threadId: 1 });
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(stopped, false);
+    assert.ok((await dc.threadsRequest()).body.threads.length >= 1);
   } finally {
     await dc.stop();
   }
