@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { startVsCode, InstallError, runCommand, openFile, shot, webviewText, webviewFrameText, waitFor, chromiumAvailable, acceptSaveDialog, outputDir, type VsCode } from './harness';
 import { guestReference, generatedDtbReference, dtcDecompile } from './references';
 import { requireTools } from '../support/tools';
+import { runSuiteInCodeServer } from '../vscode-electron/in-code-server';
 
 let vs: VsCode | undefined;
 let skipReason: string | undefined;
@@ -340,4 +341,18 @@ test('the extension host reports the extension\'s activation time (Developer: Sh
     // A figure, not a timed assertion (the goal, < 200 ms, is judged in bench:vscode on a quiet machine).
     assert.ok(ms >= 0);
   });
+});
+
+test('the extension-host suite (test/vscode-electron/suite.ts) passes in code-server\'s extension host', async (t) => {
+  // The @vscode/test-electron checks, from inside the extension host through the vscode API, in the same
+  // VS Code 1.100.3 (code-server) with this repository as the extension under development.
+  if (!ready(t)) return;
+  await vs!.close();
+  vs = undefined;
+  const report = await runSuiteInCodeServer((s) => console.log(`# ${s}`));
+  console.log(report.replace(/^/gm, '# suite: '));
+  assert.doesNotMatch(report, /^not ok/m, report);
+  const total = Number(/^1\.\.(\d+)$/m.exec(report)?.[1]);
+  assert.ok(total >= 10, report);
+  assert.equal(report.match(/^ok \d+/gm)?.length, total, report);
 });

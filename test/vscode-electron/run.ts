@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   try {
     executable = await downloadAndUnzipVSCode({ version: VSCODE_VERSION, cachePath: cache, timeout: 20000 });
   } catch (e) {
-    fail(`cannot download VS Code ${VSCODE_VERSION} (${String((e as Error).message ?? e).split('\n')[0]}); this suite needs network access to update.code.visualstudio.com, npm run test:e2e runs the same checks in code-server`);
+    fail(`cannot download VS Code ${VSCODE_VERSION} (${String((e as Error).message ?? e).split('\n')[0]}); this suite needs network access to update.code.visualstudio.com, the same suite runs in code-server's extension host in npm run test:e2e (test/vscode-electron/in-code-server.ts)`);
   }
 
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) fail('no display for VS Code\'s window: run under xvfb-run (Debian: xvfb)');
