@@ -11,16 +11,30 @@ function binaryToBytes(s: string): Uint8Array {
   return b;
 }
 
+/**
+ * The bytes of each file as last read, reused while its text is unchanged: every edit recompiles the whole
+ * unit (a big board includes dozens of files), and converting each one again dominated the compile.
+ */
+const bytesCache = new Map<string, { text: string; bytes: Uint8Array }>();
+
+function fileBytes(path: string, text: string): Uint8Array {
+  const hit = bytesCache.get(path);
+  if (hit && hit.text === text) return hit.bytes;
+  // Open documents are held as JS strings (their unsaved text); files from disk as latin1 binary strings.
+  const bytes = /[^\x00-\xff]/.test(text) ? new TextEncoder().encode(text) : binaryToBytes(text);
+  bytesCache.set(path, { text, bytes });
+  return bytes;
+}
+
 export const devicetreeBackend: DtBackend = {
   compile(text, file, includePaths, readFile) {
     const r = compileDts(text, {
       file,
       includeDirs: includePaths,
       preprocess: 'auto',
-      // Open documents are held as JS strings (their unsaved text); files from disk as latin1 binary strings.
       readFile: (p) => {
         const t = readFile(p);
-        return t === undefined ? undefined : /[^\x00-\xff]/.test(t) ? new TextEncoder().encode(t) : binaryToBytes(t);
+        return t === undefined ? undefined : fileBytes(p, t);
       },
     });
     return { tree: r.tree, diagnostics: r.diagnostics };
