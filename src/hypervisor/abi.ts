@@ -79,7 +79,7 @@ export const EVTCHN_2L_NR_CHANNELS = 4096;
 /** Event-channel port states (EVTCHNSTAT_*). */
 export const EVTCHNSTAT = { closed: 0, unbound: 1, interdomain: 2, pirq: 3, virq: 4, ipi: 5 } as const;
 
-export const GNTST = { okay: 0, general_error: -1, bad_domain: -2, bad_virt_addr: -6, permission_denied: -8 } as const;
+export const GNTST = { okay: 0, general_error: -1, bad_domain: -2, bad_virt_addr: -5, permission_denied: -8 } as const;
 /** Xen's default limit on grant-table frames (gnttab_max_frames). */
 export const GNTTAB_MAX_FRAMES = 64;
 

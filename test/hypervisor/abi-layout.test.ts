@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { requireTools, CROSS } from '../support/tools';
-import { VCPU_INFO, SHARED_INFO, HC, DOM0_FEATURES, XENPF_INTERFACE_VERSION, XENPF_settime64, DOMID_SELF, GUEST, EVTCHNSTAT, VIRQ_CONSOLE, NR_VIRQS } from '../../src/hypervisor/abi';
+import { VCPU_INFO, SHARED_INFO, HC, GNTST, DOM0_FEATURES, XENPF_INTERFACE_VERSION, XENPF_settime64, DOMID_SELF, GUEST, EVTCHNSTAT, VIRQ_CONSOLE, NR_VIRQS } from '../../src/hypervisor/abi';
 
 /** [C expression, value xenarm uses]: offsetof/sizeof in the structures the handlers read and write. */
 const FACTS: [string, number][] = [
@@ -50,6 +50,14 @@ const FACTS: [string, number][] = [
   ['sizeof(struct gnttab_cache_flush)', 16], ['offsetof(struct gnttab_cache_flush, offset)', 8],
   ['offsetof(struct gnttab_cache_flush, length)', 10], ['offsetof(struct gnttab_cache_flush, op)', 12],
   ['GNTTAB_CACHE_SOURCE_GREF', 1 << 31],
+  ['offsetof(struct gnttab_get_status_frames, dom)', 4], ['offsetof(struct gnttab_get_status_frames, status)', 6],
+  ['offsetof(struct gnttab_get_status_frames, frame_list)', 8],
+  ['GNTTABOP_get_status_frames', 9], ['GNTTABOP_cache_flush', 12], ['GNTST_bad_virt_addr', GNTST.bad_virt_addr], ['GNTST_general_error', GNTST.general_error], ['GNTST_bad_domain', GNTST.bad_domain],
+  ['XENMAPSPACE_gmfn_foreign', 4], ['XENMAPSPACE_dev_mmio', 5],
+  ['HVM_PARAM_CALLBACK_IRQ', 0], ['HVM_PARAM_STORE_PFN', 1], ['HVM_PARAM_STORE_EVTCHN', 2], ['HVM_PARAM_CONSOLE_PFN', 17],
+  ['HVM_PARAM_CONSOLE_EVTCHN', 18], ['HVM_PARAM_MONITOR_RING_PFN', 28], ['HVMOP_guest_request_vm_event', 24],
+  ['SCHEDOP_pin_override', 7], ['sizeof(struct sched_pin_override)', 4],
+  ['sizeof(xen_platform_parameters_t)', 8], ['XENVER_build_id', 10], ['XENVER_commandline', 9],
   // sched_op, vcpu_op, hvm_op, platform_op, multicall
   ['offsetof(struct sched_poll, nr_ports)', 8], ['offsetof(struct sched_poll, timeout)', 16],
   ['offsetof(struct sched_remote_shutdown, reason)', 4], ['offsetof(struct sched_watchdog, timeout)', 4],

@@ -212,7 +212,7 @@ int main(u32 r0, u32 r1, u32 r2) {
   check("setup_table status: general error past max frames", st.status, -1);
   st.nr = 1; st.list = BAD_PTR;
   check("grant setup_table with a frame list that does not map", HC(HYP_grant_table_op, 2, &st, 1), 0);
-  check("setup_table status: bad_virt_addr", st.status, -6);
+  check("setup_table status: bad_virt_addr", st.status, -5);
   st.dom = 4; st.list = (u32)frames;
   check("grant setup_table(other domain)", HC(HYP_grant_table_op, 2, &st, 1), 0);
   check("setup_table status: bad domain", st.status, -2);
