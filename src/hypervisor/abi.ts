@@ -9,7 +9,7 @@ export const XEN_HYPERCALL_TAG = 0xea1;
 /** Negative errno values as Xen returns them (xen/include/public/errno.h). */
 export const E = {
   PERM: -1, NOENT: -2, SRCH: -3, INTR: -4, IO: -5, TOOBIG: -7, BADF: -9, AGAIN: -11, NOMEM: -12,
-  ACCES: -13, FAULT: -14, BUSY: -16, EXIST: -17, INVAL: -22, NOSPC: -28, NOSYS: -38, OPNOTSUPP: -95,
+  ACCES: -13, FAULT: -14, BUSY: -16, EXIST: -17, INVAL: -22, NOSPC: -28, DOM: -33, NOSYS: -38, OPNOTSUPP: -95,
 } as const;
 
 /** Hypercall numbers available to an ARM guest, with Xen's names. */

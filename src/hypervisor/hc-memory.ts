@@ -13,9 +13,12 @@ export function isSelf(domid: number): boolean { return domid === DOMID_SELF || 
 export function memoryOp(ctx: CallContext, [cmdArg, arg]: number[]): number {
   const { dom, mem, decoded } = ctx;
   const cmd = cmdArg & MEMOP_CMD_MASK;
+  /** The continuation's start extent (MEMOP_EXTENT_SHIFT): only the reservation calls may carry one. */
+  const start = cmdArg >>> 6;
   decoded.cmd = MEMOP_NAMES[cmd] ?? `unknown(${cmd})`;
   switch (cmd) {
     case 7: { // add_to_physmap {u16 domid, u16 size, u32 space, u64 idx, u64 gpfn}
+      if (start > 0xffff) return E.DOM; // more than a u16 size could have asked for
       const domid = mem.u16(arg), size = mem.u16(arg + 2), space = mem.u32(arg + 4), idx = mem.u64(arg + 8), gpfn = mem.u64(arg + 16);
       Object.assign(decoded, { domid: hex(domid), space: MAPSPACE_NAMES[space] ?? space, idx, gpfn: hex(gpfn) });
       // In Xen 4.17's order (common/memory.c, then arch/arm/mm.c xenmem_add_to_physmap_one).
@@ -50,22 +53,28 @@ export function memoryOp(ctx: CallContext, [cmdArg, arg]: number[]): number {
       dom.unmapGfn(gpfn);
       return 0;
     }
-    case 2: return dom.ramEndPfn - 1; // maximum_ram_page
+    case 2: // maximum_ram_page: Xen's max_page, one past the host's last RAM frame (dom0's here)
+      if (start !== 0) return E.INVAL;
+      return dom.ramEndPfn;
     case 3: case 4: { // current/maximum_reservation(domid_t *)
+      if (start !== 0) return E.INVAL;
       const domid = mem.u16(arg);
       decoded.domid = hex(domid);
       if (!isSelf(domid)) return E.SRCH;
       return dom.ramPages;
     }
-    case 14: { // maximum_gpfn(domid_t *)
+    case 14: { // maximum_gpfn(domid_t *): the highest frame mapped in dom0's space (p2m max_mapped_gfn)
+      if (start !== 0) return E.INVAL;
       const domid = mem.u16(arg);
       decoded.domid = hex(domid);
       if (!isSelf(domid)) return E.SRCH;
-      return dom.ramEndPfn - 1;
+      let max = dom.ramEndPfn - 1;
+      for (let i = 0; i < dom.grant.nrFrames; i++) max = Math.max(max, dom.grant.gfnOf(i));
+      if (dom.sharedInfo.pa !== null) max = Math.max(max, dom.sharedInfo.pa / PAGE_SIZE);
+      return max;
     }
     case 0: case 1: case 6: { // {handle extent_start, u64 nr_extents, u32 extent_order, u32 mem_flags, u16 domid}
       const nr = mem.u64(arg + 8), order = mem.u32(arg + 16), domid = mem.u16(arg + 24);
-      const start = cmdArg >>> 6;
       Object.assign(decoded, { nr_extents: nr, extent_order: order, domid: hex(domid) });
       if (!isSelf(domid)) return E.SRCH;
       if (order > 18) return E.INVAL;

@@ -108,6 +108,15 @@ int main(u32 r0, u32 r1, u32 r2) {
   u16 self = 0x7ff0;
   check("current_reservation", HC(HYP_memory_op, 3, &self, 0), 128 * 256);
   check("memory_op(bad cmd)", HC(HYP_memory_op, 40, 0, 0), -ENOSYS);
+  check("maximum_ram_page: one past the last RAM frame", HC(HYP_memory_op, 2, 0, 0), 0x40000 + 128 * 256);
+  check("maximum_reservation", HC(HYP_memory_op, 4, &self, 0), 128 * 256);
+  check("maximum_gpfn: the last RAM frame", HC(HYP_memory_op, 14, &self, 0), 0x40000 + 128 * 256 - 1);
+  check("current_reservation with a start extent", HC(HYP_memory_op, 3 | (1 << 6), &self, 0), -EINVAL);
+  check("maximum_ram_page with a start extent", HC(HYP_memory_op, 2 | (5 << 6), 0, 0), -EINVAL);
+  check("add_to_physmap with a start extent past a u16", HC(HYP_memory_op, 7 | (0x10000 << 6), &x, 0), -33);
+  self = 3;
+  check("maximum_gpfn(other domain)", HC(HYP_memory_op, 14, &self, 0), -ESRCH);
+  self = 0x7ff0;
 
   /* platform_op settime64 → shared_info wall clock */
   u32 pf[8] = { 62, 0x03000001, 1000, 0, 500, 0, 0, 0 };
