@@ -50,6 +50,8 @@ export async function run(): Promise<void> {
   let session: vscode.DebugSession | undefined;
   let terminal: vscode.Terminal | undefined;
   const consoleText = () => hub?.console?.buffer.text() ?? '';
+  let treeAddress = 0;
+  let treeBytes = Buffer.alloc(0);
 
   check('the extension activates and hands out its session hub', async () => {
     const ext = vscode.extensions.getExtension<{ hub: SessionHub }>('xenarm.xenarm');
@@ -129,17 +131,23 @@ export async function run(): Promise<void> {
     // The bytes behind "Save Generated Device Tree Blob" are the tree xenarm dt builds for the same configuration.
     const tree = await hub!.fetchDeviceTree();
     assert.ok(tree);
-    assert.equal(Buffer.compare(Buffer.from(tree.dtb, 'base64'), generatedDtbReference(join(ws, 'guest', 'dom0.elf'), GUEST)), 0);
-    writeFileSync(join(ws, 'generated.dtb'), Buffer.from(tree.dtb, 'base64'));
+    treeBytes = Buffer.from(tree.dtb, 'base64');
+    treeAddress = Number(printed);
+    assert.equal(tree.address, treeAddress, 'the view\'s tree address is the r2 the guest printed');
+    assert.equal(Buffer.compare(treeBytes, generatedDtbReference(join(ws, 'guest', 'dom0.elf'), GUEST)), 0);
+    writeFileSync(join(ws, 'generated.dtb'), treeBytes);
   });
 
-  check('a hypercall breakpoint stops with its description', async () => {
+  check('a hypercall breakpoint stops with its description; guest memory at r2 holds the generated DTB', async () => {
     vscode.debug.addBreakpoints([new vscode.FunctionBreakpoint('hypercall:console_io')]);
     await new Promise((r) => setTimeout(r, 500));
     const before = stops().length;
     terminal!.sendText('x', false);
     const stop = await waitFor('the stop', () => stops()[before], 30000);
     assert.match(stop.body.description ?? '', /^Paused on hypercall console_io/, JSON.stringify(stop.body));
+    // Paused, the guest's memory at r2 holds exactly the blob the views and "Save Generated DTB" use.
+    const mem = (await session!.customRequest('readMemory', { memoryReference: `phys:0x${treeAddress.toString(16)}`, count: treeBytes.length })) as DebugProtocol.ReadMemoryResponse['body'];
+    assert.equal(Buffer.compare(Buffer.from(mem?.data ?? '', 'base64'), treeBytes), 0, 'guest memory at r2 differs from the generated DTB');
   });
 
   check('the session ends; the console keeps the whole log, equal to what xenarm run prints', async () => {
