@@ -89,3 +89,14 @@ test('a user DTS replaces the generated tree, and still gets bootargs and the in
   assert.match(r.console, /bootargs: mine\n/);
   assert.match(r.console, /memory MiB = 64\n/, 'the user tree says 64 MiB');
 });
+
+test('SCHEDOP_block with no timer armed and no event bound never returns: the run ends in deadlock, not a busy loop', async (t) => {
+  const r = await boot(t, { bootargs: 'block' });
+  if (!r) return;
+  assert.equal(r.result.reason, 'deadlock');
+  assert.doesNotMatch(r.console, /FAIL/);
+  const block = r.calls.find((c) => c.name === 'sched_op' && c.decoded.cmd === 'block');
+  assert.equal(block?.decoded.blocked, 'yes');
+  assert.ok(r.result.instructions - block!.icount < 100, 'nothing ran after the block');
+  assert.ok(r.dom0.vcpus[0].blocked);
+});

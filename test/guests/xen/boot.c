@@ -2,7 +2,7 @@
    (r1 = 0xffffffff) it reads /chosen (bootargs, initrd range), /memory, /hypervisor and /psci; with
    ATAGS (r1 = a machine number) it walks the list. Then "shutdown=N" in the command line ends with
    SCHEDOP_shutdown(N) (after SCHEDOP_shutdown_code(M) for "shutdown_code=M"; "remote_shutdown=N" uses
-   SCHEDOP_remote_shutdown on domain 0), "psci=off|reset" with PSCI SYSTEM_OFF/RESET, "watchdog" arms a 1 s watchdog and
+   SCHEDOP_remote_shutdown on domain 0), "block" blocks with nothing to wake it, "psci=off|reset" with PSCI SYSTEM_OFF/RESET, "watchdog" arms a 1 s watchdog and
    sleeps on the timer until it fires, anything else powers off. The initrd's first 8 bytes must be
    "INITRD!\n". */
 #include "rt/xrt.h"
@@ -84,6 +84,11 @@ int main(u32 r0, u32 r1, u32 r2) {
     rs.domid = 0;
     HC(HYP_sched_op, 4, &rs, 0);
     print("FAIL remote_shutdown of dom0 returned\n");
+    return 1;
+  }
+  if (has("block")) { /* nothing armed, no event bound: SCHEDOP_block never wakes */
+    HC(HYP_sched_op, 1, 0, 0);
+    print("FAIL SCHEDOP_block returned with nothing to wake it\n");
     return 1;
   }
   if (has("shutdown=")) shutdown(number_after("shutdown="));
