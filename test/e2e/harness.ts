@@ -214,3 +214,31 @@ export async function acceptSaveDialog(page: Page, fileName: string): Promise<vo
   await waitFor(`the save dialog to propose ${fileName}`, async () => (await input.inputValue()).endsWith(fileName), 10000);
   await page.keyboard.press('Enter');
 }
+
+export interface ActivationTimes {
+  /** xenarm's activation as the extension host reports it (code loading + activate()), in ms. */
+  ms: number;
+  row: string;
+  /** Every activated extension's row, measured the same way in the same host. */
+  others: string[];
+}
+
+/** Opens "Developer: Show Running Extensions" and reads the activation time the extension host reports. */
+export async function activationTimes(page: Page): Promise<ActivationTimes> {
+  await runCommand(page, 'Developer: Show Running Extensions');
+  const row = page.locator('.runtime-extensions-editor .monaco-list-row', { hasText: 'xenarm' }).first();
+  const text = await waitFor('the xenarm row with its activation time', async () => {
+    const s = await row.innerText();
+    return /Activation: ?\d+ ?ms/i.test(s) && s;
+  }, 30000);
+  const others = (await page.locator('.runtime-extensions-editor .monaco-list-row').allInnerTexts()).map((r) => r.replace(/\s+/g, ' ').trim());
+  return { ms: Number(/Activation: ?(\d+) ?ms/i.exec(text)![1]), row: text, others };
+}
+
+/**
+ * Waits for the start-up activations (Git, GitHub, Emmet...) to finish: extensions activated together share the
+ * extension host, and each one's reported activation time then includes the others' loading.
+ */
+export async function settleStartup(): Promise<void> {
+  await new Promise((r) => setTimeout(r, 10000));
+}

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startVsCode, InstallError, runCommand, openFile, shot, webviewText, webviewFrameText, waitFor, chromiumAvailable, acceptSaveDialog, outputDir, type VsCode } from './harness';
+import { startVsCode, InstallError, runCommand, openFile, shot, webviewText, webviewFrameText, waitFor, chromiumAvailable, acceptSaveDialog, activationTimes, settleStartup, outputDir, type VsCode } from './harness';
 import { guestReference, generatedDtbReference, dtcDecompile } from './references';
 import { requireTools } from '../support/tools';
 import { runSuiteInCodeServer } from '../vscode-electron/in-code-server';
@@ -59,9 +59,8 @@ test('a .dts with a broken reference shows dtc\'s error in the Problems panel', 
   const v = ready(t);
   if (!v) return;
   await step(v, '1-problems', async () => {
-    // Let the start-up activations (Git, GitHub, Emmet...) finish first: extensions activated together share
-    // the extension host, and each one's reported activation time then includes the others' loading.
-    await new Promise((r) => setTimeout(r, 10000));
+    // Start-up activations first, so the activation time read at the end is xenarm's own.
+    await settleStartup();
     writeFileSync(join(v.workspace, 'dts', 'broken.dts'), '/dts-v1/;\n\n/ {\n\tnode {\n\t\tclocks = <&no_such_clock>;\n\t};\n};\n');
     await openFile(v.page, 'dts/broken.dts');
     await runCommand(v.page, 'View: Focus Problems');
@@ -326,15 +325,7 @@ test('the extension host reports the extension\'s activation time (Developer: Sh
   const v = ready(t);
   if (!v) return;
   await step(v, '16-activation-time', async () => {
-    await runCommand(v.page, 'Developer: Show Running Extensions');
-    const row = v.page.locator('.runtime-extensions-editor .monaco-list-row', { hasText: 'xenarm' }).first();
-    const text = await waitFor('the xenarm row with its activation time', async () => {
-      const s = await row.innerText();
-      return /Activation: ?\d+ ?ms/i.test(s) && s;
-    }, 30000);
-    const ms = Number(/Activation: ?(\d+) ?ms/i.exec(text)![1]);
-    // The other extensions the host activated, measured the same way in the same run, for comparison.
-    const others = (await v.page.locator('.runtime-extensions-editor .monaco-list-row').allInnerTexts()).map((r) => r.replace(/\s+/g, ' ').trim());
+    const { ms, row: text, others } = await activationTimes(v.page);
     const why = others.filter((r) => !/^xenarm /.test(r)).join('; ');
     console.log(`# activation of xenarm in VS Code 1.100.3's extension host (code-server, Show Running Extensions): ${ms} ms (others in the same host: ${why})`);
     writeFileSync(join(outputDir, 'activation.json'), JSON.stringify({ ms, row: text, others, vscode: '1.100.3 (code-server 4.100.3)', at: new Date().toISOString() }, null, 2));
