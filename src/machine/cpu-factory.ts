@@ -10,7 +10,7 @@ export async function loadCpuFactory(): Promise<CpuFactory> {
   return cpuFactory;
 }
 
-export const cpuFactory: CpuFactory = ({ index, bus, mpidr, counter, onTimerChange }) => {
+export const cpuFactory: CpuFactory = ({ index, bus, mpidr, counter, onTimerChange, onSev }) => {
   const memory = createMemorySystem(bus, { mpidr, counter, onTimerChange });
-  return { cpu: new Arm32Cpu({ index, bus, mpidr, memory }), timer: memory.timer };
+  return { cpu: new Arm32Cpu({ index, bus, mpidr, memory, onSev }), timer: memory.timer };
 };

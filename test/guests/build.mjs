@@ -29,7 +29,7 @@ function newer(out, inputs) {
 
 /** Builds one output; throws with gcc's message on failure. */
 function build(out, sources, flags) {
-  const inputs = [...sources, ...rt, join(here, 'rt', 'rt.h'), join(here, 'rt', 'guest.ld'), fileURLToPath(import.meta.url)];
+  const inputs = [...sources, ...rt, join(here, 'rt', 'rt.h'), join(here, 'rt', 'mmu.h'), join(here, 'rt', 'guest.ld'), fileURLToPath(import.meta.url)];
   if (newer(out, inputs)) return out;
   const r = spawnSync(GCC, [...common, ...flags, '-o', out, ...rt, ...sources], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`building ${basename(out)} failed:\n${r.stderr}`);

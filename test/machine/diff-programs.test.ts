@@ -1,13 +1,25 @@
 // Differential test 1: every bare-metal test guest (test/guests/*.c, ARM and Thumb builds) prints the
 // same output and exits with the same status on xenarm as on qemu-system-arm -M virt -cpu cortex-a15.
+// A guest whose source says `QEMU-MACHINE: <options>` runs on QEMU with `-M <options>` (for example
+// virtualization=on, which QEMU needs before its cortex-a15 has the Virtualization Extensions).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { basename } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 // @ts-ignore -- plain ESM build script
 import { buildGuests, guestNames, haveGcc } from '../guests/build.mjs';
 import { haveQemu, unavailable, runQemu, runXenarmCli, coreFactory, firstDifference } from './diff-lib';
 
 const names: string[] = (process.env.XENARM_GUESTS?.split(',') ?? guestNames()) as string[];
+const GUESTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'guests');
+
+/** Extra QEMU arguments a guest asks for in its source. */
+function qemuExtra(name: string): string[] {
+  const src = [`${name}.c`, `${name}.S`].map((f) => join(GUESTS, f)).find((f) => existsSync(f));
+  const m = src ? /QEMU-MACHINE:\s*(\S+)/.exec(readFileSync(src, 'utf8')) : null;
+  return m ? ['-M', m[1]] : [];
+}
 
 for (const name of names) {
   test(`guest ${name}: same output as QEMU`, async (t) => {
@@ -17,7 +29,7 @@ for (const name of names) {
     if (!createCpu) return unavailable(t, 'the AArch32 core (src/machine/arm32/cpu.ts) is not in the tree yet');
     for (const elf of buildGuests([name]) as string[]) {
       await t.test(basename(elf), () => {
-        const ref = runQemu(elf);
+        const ref = runQemu(elf, { extra: qemuExtra(name) });
         assert.equal(ref.problem, undefined, `reference run failed: ${ref.problem}`);
         assert.ok(ref.output.length > 0, 'QEMU printed nothing');
         const got = runXenarmCli(elf, { maxInstructions: 40_000_000, killMs: 90_000 });

@@ -264,6 +264,8 @@ export interface Arm32CpuOptions {
   mpidr: number;
   memory?: { cp15: Cp15; mem: VirtualMemory & WatchpointSupport; timer?: unknown };
   vfp?: VfpUnit;
+  /** SEV's broadcast to the other CPUs (the executing CPU sets its own event register). */
+  onSev?: () => void;
 }
 
 export class Arm32Cpu implements CpuApi {
@@ -303,6 +305,7 @@ export class Arm32Cpu implements CpuApi {
   private irqLine = false;
   private fiqLine = false;
   private eventReg = false;
+  private readonly onSev: (() => void) | null;
   private waiting = 0; // 0 running, 1 WFI, 2 WFE
   private stopRequested = false;
   private watchHit = false;
@@ -327,6 +330,7 @@ export class Arm32Cpu implements CpuApi {
   constructor(o: Arm32CpuOptions) {
     this.index = o.index;
     this.bus = o.bus;
+    this.onSev = o.onSev ?? null;
     const ms = o.memory ?? createMemorySystem(o.bus, { mpidr: o.mpidr, counter: () => this.timeBase + this.icount });
     this.cp15 = ms.cp15;
     const self = this;
@@ -1032,7 +1036,7 @@ export class Arm32Cpu implements CpuApi {
       case K.Mrs: {
         if (d.x) { if (!this.hasSpsr()) throw UndefinedInstruction.instance; r[d.b] = this.spsrs[BANK[this.mode]]; }
         // The execution-state bits (J, T, IT) read as zero.
-        else r[d.b] = (this.getCpsr() & ~0x0700fc20 & (this.privileged ? 0xffffffff : 0xf80f0000)) | 0;
+        else r[d.b] = (this.getCpsr() & ~0x0700fc20) | 0; // execution-state bits read as zero, in User mode too (ARM ARM B9.3.9, QEMU)
         return;
       }
       case K.MsrReg: return this.msr(d.x, d.y, r[d.c]);
@@ -1319,6 +1323,10 @@ export class Arm32Cpu implements CpuApi {
       [mode, n] = e;
     }
     if (n === 15) throw UndefinedInstruction.instance;
+    // The UNPREDICTABLE cases QEMU makes UNDEFINED: the current mode's own bank, USR r8-r12 outside
+    // FIQ mode (they are the current registers), r13/r14_usr from SYS mode (its own bank).
+    if (mode === this.mode) throw UndefinedInstruction.instance;
+    if (mode === Mode.USR && (n < 13 ? this.mode !== Mode.FIQ : this.mode === Mode.SYS)) throw UndefinedInstruction.instance;
     if (d.k === K.MrsBanked) this.r[d.b] = this.getBanked(mode, n);
     else this.setBanked(mode, n, this.r[d.c]);
   }
@@ -1326,6 +1334,7 @@ export class Arm32Cpu implements CpuApi {
   private hint(h: number): void {
     if (h === 3) { if (!this.wakeable()) this.waiting = 1; }
     else if (h === 2) { if (this.eventReg) this.eventReg = false; else this.waiting = 2; }
+    else if (h === 4) { this.eventReg = true; if (this.onSev) this.onSev(); }
   }
 
   private svc(imm: number): void {

@@ -19,7 +19,17 @@ _vectors:
 	.global _start
 	.type _start, %function
 _start:
-	ldr r0, =_vectors
+	mrs r0, cpsr                        @ QEMU with virtualization=on starts in Hyp: drop to SVC
+	and r1, r0, #0x1f
+	cmp r1, #0x1a
+	bne 2f
+	bic r0, r0, #0x1f
+	orr r0, r0, #0x13
+	msr spsr_cxsf, r0                    @ SPSR_hyp (the current mode's)
+	adr r1, 2f
+	msr elr_hyp, r1
+	eret
+2:	ldr r0, =_vectors
 	mcr p15, 0, r0, c12, c0, 0          @ VBAR
 	ldr r0, =__stack_top
 	cps #0x11                           @ FIQ
