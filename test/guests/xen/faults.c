@@ -1,6 +1,7 @@
 /* Every hypercall that takes a guest pointer, given one that does not map with the MMU on, answers
    -EFAULT as Xen's copy_from_guest / copy_to_guest do (or, where Xen reports it in a status field, that
-   status); a read-only mapping is readable but not writable; unknown hypercall numbers are -ENOSYS;
+   status); a read-only mapping is readable but not writable, so every call that writes its answer
+   through one is -EFAULT; unknown hypercall numbers are -ENOSYS;
    HVC immediates other than 0xEA1 and 0 are undefined instructions taken by the guest. Last, a
    multicall entry whose argument is not 32-bit clean crashes the domain, as Xen does for a 32-bit guest
    (the run must end in a crash after "RESULT: PASS"). */
@@ -93,6 +94,35 @@ int main(void) {
   st.list = (u32)frames - 0x40000000 + 0x90000000;
   check("setup_table with a read-only frame list", HC(HYP_grant_table_op, 2, &st, 1), 0);
   check("setup_table reports bad_virt_addr in status", st.status, -5);
+
+  /* Calls that write their answer, given a structure that reads well (zeros: domain 0, index 0, port 0)
+     but is mapped read-only: Xen's copy_to_guest fails, -EFAULT. */
+  static u32 zeros[64] __attribute__((aligned(8)));
+  static u32 with_len[64] __attribute__((aligned(8))) = { 64 };
+  const u32 rz = (u32)zeros - 0x40000000 + 0x90000000, rl = (u32)with_len - 0x40000000 + 0x90000000;
+  const struct call ro_calls[] = {
+    { "read-only: xen_version(extraversion)", HYP_xen_version, 1, rz, 0 },
+    { "read-only: xen_version(compile_info)", HYP_xen_version, 2, rz, 0 },
+    { "read-only: xen_version(capabilities)", HYP_xen_version, 3, rz, 0 },
+    { "read-only: xen_version(changeset)", HYP_xen_version, 4, rz, 0 },
+    { "read-only: xen_version(platform_parameters)", HYP_xen_version, 5, rz, 0 },
+    { "read-only: xen_version(get_features)", HYP_xen_version, 6, rz, 0 },
+    { "read-only: xen_version(guest_handle)", HYP_xen_version, 8, rz, 0 },
+    { "read-only: xen_version(commandline)", HYP_xen_version, 9, rz, 0 },
+    { "read-only: xen_version(build_id)", HYP_xen_version, 10, rl, 0 },
+    { "read-only: grant_table_op(query_size)", HYP_grant_table_op, 6, rz, 1 },
+    { "read-only: grant_table_op(get_version)", HYP_grant_table_op, 10, rz, 1 },
+    { "read-only: grant_table_op(get_status_frames)", HYP_grant_table_op, 9, rz, 1 },
+    { "read-only: hvm_op(get_param)", HYP_hvm_op, 1, rz, 0 },
+    { "read-only: event_channel_op(status)", HYP_event_channel_op, 5, rz, 0 },
+    { "read-only: event_channel_op(alloc_unbound)", HYP_event_channel_op, 6, rz, 0 },
+    { "read-only: event_channel_op(bind_ipi)", HYP_event_channel_op, 7, rz, 0 },
+    { "read-only: multicall (the result cannot be written)", HYP_multicall, rz, 1, 0 },
+  };
+  for (u32 i = 0; i < sizeof ro_calls / sizeof ro_calls[0]; i++) {
+    const struct call *c = &ro_calls[i];
+    check(c->what, hypercall(c->nr, c->a0, c->a1, c->a2, 0, 0), -EFAULT);
+  }
 
   /* Hypercall numbers ARM does not have, and numbers past the table. */
   static const u32 nosys[] = { 0, 1, 2, 3, 4, 5, 8, 9, 10, 11, 14, 15, 19, 22, 23, 25, 26, 27, 28, 30, 31, 37, 38, 39, 40, 48, 49, 50, 63, 64, 1000, 0xffffffffu };
