@@ -4,6 +4,7 @@
 import type { DeviceTree, Node, ReserveEntry } from './model';
 import { newNode } from './model';
 import { newProperty } from './livetree';
+import { copyBytes } from './byte-arena';
 import { FDT_MAGIC, FDT_BEGIN_NODE, FDT_END_NODE, FDT_PROP, FDT_NOP, FDT_END } from './fdt-format';
 
 export class DtbError extends Error {
@@ -124,7 +125,7 @@ export function readDtb(bytes: Uint8Array, source = '<dtb>'): DtbReadResult {
         const name = tableString(nameoff);
         if (fullpath && len >= 8) realign(8);
         if (len > limit - p) throw premature(p);
-        const val = bytes.slice(p, p + len);
+        const val = copyBytes(bytes, p, len);
         p += len;
         if (len) realign(4);
         top.node.properties.push(newProperty(name, { bytes: val, markers: [] }));

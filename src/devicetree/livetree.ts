@@ -3,6 +3,7 @@
 // allocation, and the generated __symbols__ / __fixups__ / __local_fixups__ nodes.
 import type { Data, DeviceTree, Node, Property, SourcePos } from './model';
 import { MarkerType, newNode, nodePath } from './model';
+import { allocBytes } from './byte-arena';
 
 /** Labels marked deleted (dtc keeps them in the list with a flag); purged when parsing ends. */
 const deletedLabels = new WeakMap<object, Set<string>>();
@@ -231,8 +232,8 @@ export function writeU32(b: Uint8Array, off: number, v: number): void {
 }
 
 export function u32(v: number): Uint8Array {
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setUint32(0, v >>> 0);
+  const b = allocBytes(4);
+  writeU32(b, 0, v >>> 0);
   return b;
 }
 

@@ -6,6 +6,7 @@ import type { Lexer, Token } from './lexer';
 import { FatalError, tokenSpan, unescapeString } from './lexer';
 import type { Data, DeviceTree, Marker, Node, Property, ReserveEntry, SourcePos } from './model';
 import { MarkerType, newNode } from './model';
+import { allocBytes, bytesOf } from './byte-arena';
 import { addChild, addLabel, deleteNode, getNodeByRef, guessBootCpuid, latin1Bytes, mergeNodes, newProperty, purgeDeleted } from './livetree';
 
 export interface ParseMessage {
@@ -77,7 +78,7 @@ class DataBuilder {
     else b.push(n & 0xff);
   }
   toData(): Data {
-    return { bytes: new Uint8Array(this.bytes), markers: this.markers };
+    return { bytes: bytesOf(this.bytes), markers: this.markers };
   }
 }
 
@@ -423,14 +424,14 @@ export class Parser {
       this.advance();
       const name = this.expect('PROPNODENAME');
       this.expectChar(';');
-      const p = newProperty(name.text, { bytes: new Uint8Array(0), markers: [] });
+      const p = newProperty(name.text, { bytes: allocBytes(0), markers: [] });
       p.deleted = true;
       return p;
     }
     const name = this.expect('PROPNODENAME');
     if (this.isChar(';')) {
       const semi = this.advance();
-      return newProperty(name.text, { bytes: new Uint8Array(0), markers: [] }, tokenSpan(name, semi));
+      return newProperty(name.text, { bytes: allocBytes(0), markers: [] }, tokenSpan(name, semi));
     }
     this.expectChar('=');
     const d = this.propdata();
