@@ -58,6 +58,8 @@ export class ProgramInfo {
   /** Problems met while reading debug information: the program still loads without it. */
   readonly warnings: string[] = [];
   private readonly rows: Row[] = [];
+  /** File paths of each line-table unit, by its .debug_line offset (DW_AT_stmt_list). */
+  private readonly linePaths = new Map<number, string[]>();
   /** Rows of each sequence in address order, by sequence (for stepping and line lookups). */
   private readonly byAddress: Row[];
   /** $a/$t mapping symbols in address order: where ARM and Thumb code begin. */
@@ -76,9 +78,10 @@ export class ProgramInfo {
     if (debugLine) {
       try {
         for (const unit of decodeLineTables({ debugLine, debugLineStr: sec('.debug_line_str'), debugStr: sec('.debug_str') })) {
+          const paths = unit.files.map((f) => (!f ? '?' : f.name.startsWith('/') || !f.dir ? f.name : posix.join(f.dir, f.name)));
+          this.linePaths.set(unit.offset, paths);
           for (const r of unit.rows) {
-            const f = unit.files[r.file];
-            const path = f ? (f.name.startsWith('/') || !f.dir ? f.name : posix.join(f.dir, f.name)) : '?';
+            const path = paths[r.file] ?? '?';
             this.rows.push({ address: r.address, path, line: r.line, column: r.column, isStmt: r.isStmt, end: r.endSequence, discriminator: r.discriminator });
           }
         }
@@ -179,6 +182,25 @@ export class ProgramInfo {
   }
 
   /**
+   * The source position a debugger shows for a frame at an address: as locate(), but when the last
+   * row there is not a statement and an earlier row at the same address is, that one (gdb's choice
+   * in find_pc_sect_line; addr2line reports the last row).
+   */
+  frameLocation(address: number): SourceLocation | undefined {
+    let lo = 0, hi = this.byAddress.length - 1, best = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.byAddress[mid].address <= address) { best = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    if (best < 0 || this.byAddress[best].end) return undefined;
+    let row = this.byAddress[best];
+    for (let i = best; !row.isStmt && i > 0 && this.byAddress[i - 1].address === row.address && !this.byAddress[i - 1].end; i--) {
+      if (this.byAddress[i - 1].isStmt) { row = this.byAddress[i - 1]; break; }
+    }
+    return { path: row.path, line: row.line, column: row.column };
+  }
+
+  /**
    * Addresses for a breakpoint on `file:line`, placed as gdb places one: the statement rows of the
    * first line at or after `line` that has code, one location per function (its lowest address), and
    * a location at a function's entry moved past the prologue to the start of its next line.
@@ -222,6 +244,12 @@ export class ProgramInfo {
       pc += insn.size;
     }
     return pc;
+  }
+
+  /** A file index of a unit's line table (DW_AT_decl_file, DW_AT_call_file) as a path. */
+  filePath(unit: Unit, index: number): string | undefined {
+    const list = unit.root ? attr(unit.root, DW_AT.stmt_list) : undefined;
+    return typeof list === 'number' ? this.linePaths.get(list)?.[index] : undefined;
   }
 
   /** The innermost subprogram, lexical block or inlined call (with a contiguous range) holding an address. */

@@ -31,7 +31,8 @@ export interface FrameState {
 
 const sectionCache = new WeakMap<ProgramInfo, ListSections>();
 
-function sections(program: ProgramInfo): ListSections {
+/** The list and address sections of the program's ELF (read once). */
+export function listSections(program: ProgramInfo): ListSections {
   let s = sectionCache.get(program);
   if (!s) {
     const elf = program.elf;
@@ -69,7 +70,7 @@ function expressionAt(d: Die, pc: number, program: ProgramInfo): Uint8Array | un
   const a = d.attrs.find((x) => x.name === DW_AT.location);
   if (!a) return 'none';
   if (a.value instanceof Uint8Array) return a.value;
-  return locationAt(d, pc, sections(program));
+  return locationAt(d, pc, listSections(program));
 }
 
 /** Evaluation context of a frame of function `fn`. */
@@ -80,7 +81,7 @@ function frameContext(program: ProgramInfo, fn: Die, regs: (number | undefined)[
     read,
     entryValue,
     addrx: (i) => {
-      const s = sections(program);
+      const s = listSections(program);
       if (!s.debugAddr) throw new OptimizedOut('no .debug_addr');
       const u = fn.unit;
       const off = u.addrBase + i * u.addressSize;
@@ -156,13 +157,13 @@ function describe(loc: Location): string | undefined {
 }
 
 /** Variables visible at `pc` in the frame whose registers and CFA are given. */
-export function localsAt(program: ProgramInfo, state: FrameState, read: LocationContext['read']): LocalInfo[] {
+export function localsAt(program: ProgramInfo, state: FrameState, read: LocationContext['read'], scope?: Die): LocalInfo[] {
   const pc = state.pc;
   const fn = program.functionAt(pc)?.die;
   if (!fn) return [];
   const byOffset = diesByOffset(program);
   const ctx = frameContext(program, fn, state.regs, state.cfa, read, entryValueFrom(program, state, read));
-  const lists = sections(program);
+  const lists = listSections(program);
   const out: LocalInfo[] = [];
   const visit = (scope: Die) => {
     for (const d of scope.children) {
@@ -197,6 +198,7 @@ export function localsAt(program: ProgramInfo, state: FrameState, read: Location
       }
     }
   };
-  visit(fn);
+  // An inlined call's frame: its own parameters and locals (the function's frame base still applies).
+  visit(scope ?? fn);
   return out;
 }

@@ -20,6 +20,7 @@ import type { DebugTarget } from './target';
 import { unwind, parsePrologue, type UnwoundFrame } from './unwind';
 import { localsAt, type LocalInfo } from './locals';
 import { armExidx, exidxFor, type ExidxEntry } from './exidx';
+import type { Die } from '../dwarf/info';
 
 export type StopReasonName = 'entry' | 'breakpoint' | 'function breakpoint' | 'instruction breakpoint' | 'data breakpoint' | 'step' | 'pause' | 'exception';
 
@@ -640,13 +641,13 @@ export class DebugRuntime extends EventEmitter {
   // ---- state ------------------------------------------------------------------------------------
 
   /** Expression context of a frame: its registers (unwound for outer frames), locals, globals, memory. */
-  evalContext(cpu: number, frameRegs?: (number | undefined)[], frameIndex = 0) {
-    const locals = this.localsOf(cpu, frameIndex).filter((l) => !l.unavailable);
+  evalContext(cpu: number, frameRegs?: (number | undefined)[], frameIndex = 0, scope?: Die) {
+    const locals = this.localsOf(cpu, frameIndex, scope).filter((l) => !l.unavailable);
     return evalContext({ cpu: this.cpu(cpu), frameRegs, locals, program: this.program, globals: this.globals, read: (a, n) => this.memory.readExact(a, n) });
   }
 
   /** Parameters and locals of frame `frameIndex` of a vCPU (DWARF; empty without debug information). */
-  localsOf(cpu: number, frameIndex: number): LocalInfo[] {
+  localsOf(cpu: number, frameIndex: number, scope?: Die): LocalInfo[] {
     if (!this.program) return [];
     const frames = this.stack(cpu, frameIndex + 2);
     const f = frames[frameIndex];
@@ -657,7 +658,7 @@ export class DebugRuntime extends EventEmitter {
     return localsAt(this.program, {
       pc: frameIndex === 0 ? f.pc : f.pc - 1, regs: f.regs, cfa: caller?.cfa,
       caller: caller && { pc: caller.pc, regs: caller.regs, cfa: frames[frameIndex + 2]?.cfa },
-    }, (a, n) => this.memory.readExact(a, n));
+    }, (a, n) => this.memory.readExact(a, n), scope);
   }
 
   stack(cpu: number, max = 64): UnwoundFrame[] {

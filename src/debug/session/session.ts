@@ -11,6 +11,9 @@ import { existsSync } from 'node:fs';
 import { parseLaunchConfig } from '../launch-config';
 import { DebugRuntime, type StopInfo } from '../runtime/runtime';
 import { createTarget } from '../runtime/targets';
+import { inlinedCallsAt } from '../runtime/inline';
+import type { UnwoundFrame } from '../runtime/unwind';
+import type { Die } from '../dwarf/info';
 import { coreRegisters, bankedRegisters, cp15Registers, vfpRegisters, CORE_NAMES } from '../runtime/registers';
 import { parseMemoryReference, memoryReference } from '../runtime/memory';
 import { disassemble } from '../runtime/disassembly';
@@ -18,7 +21,8 @@ import { evaluate, formatValue, ExprError } from '../expr';
 import { Events, Requests, ExceptionFilters, type HypercallRecord, type DeviceTreeResponse } from '../protocol';
 import { type Container, registerVariable, globalVariable, localVariable, recordVariables, bootVariables, callVariables } from './variables';
 
-interface FrameRef { cpu: number; index: number; regs: (number | undefined)[] }
+/** A stack frame as the client sees it: an unwound frame, or an inlined call inside one (scope). */
+interface FrameRef { cpu: number; index: number; regs: (number | undefined)[]; scope?: Die }
 
 export class XenarmDebugSession extends DebugSession {
   private runtime: DebugRuntime | undefined;
@@ -341,19 +345,28 @@ export class XenarmDebugSession extends DebugSession {
   protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
     this.whileStopped(response, (rt) => {
       const cpu = args.threadId - 1;
-      const all = rt.stack(cpu);
+      const p = rt.program;
+      // Each unwound frame, preceded by a frame per inlined call holding its pc (innermost first), as gdb.
+      const all: { index: number; f: UnwoundFrame; name: string; loc?: { path: string; line: number; column: number }; scope?: Die }[] = [];
+      rt.stack(cpu).forEach((f, index) => {
+        // Outer frames: show the call, whose address is just before the return address.
+        const q = index === 0 ? f.pc : f.pc - 1;
+        const fn = p?.functionAt(f.pc);
+        const here = p?.frameLocation(q);
+        const calls = p ? inlinedCallsAt(p, q) : [];
+        for (let j = calls.length - 1; j >= 0; j--) {
+          const loc = j === calls.length - 1 ? here : calls[j + 1].callPath && calls[j + 1].callLine ? { path: calls[j + 1].callPath!, line: calls[j + 1].callLine!, column: 1 } : undefined;
+          all.push({ index, f, name: calls[j].name, loc, scope: calls[j].die });
+        }
+        const loc = calls.length && calls[0].callPath && calls[0].callLine ? { path: calls[0].callPath, line: calls[0].callLine, column: 1 } : here;
+        all.push({ index, f, name: fn?.name ?? p?.symbolAt(f.pc)?.name ?? this.nearestLabel(f.pc) ?? `0x${f.pc.toString(16).padStart(8, '0')}`, loc });
+      });
       const start = args.startFrame ?? 0;
       const end = args.levels ? start + args.levels : all.length;
-      const p = rt.program;
       response.body = {
         totalFrames: all.length,
-        stackFrames: all.slice(start, end).map((f, k) => {
-          const index = start + k;
-          const id = this.frames.create({ cpu, index, regs: f.regs });
-          const fn = p?.functionAt(f.pc);
-          const name = fn?.name ?? p?.symbolAt(f.pc)?.name ?? this.nearestLabel(f.pc) ?? `0x${f.pc.toString(16).padStart(8, '0')}`;
-          // Outer frames: show the call, whose address is just before the return address.
-          const loc = p?.locate(index === 0 ? f.pc : f.pc - 1);
+        stackFrames: all.slice(start, end).map(({ index, f, name, loc, scope }) => {
+          const id = this.frames.create({ cpu, index, regs: f.regs, scope });
           const sf = new StackFrame(id, name, loc ? this.source(loc.path) : undefined, loc?.line ?? 0, loc?.column || 1) as DebugProtocol.StackFrame;
           sf.instructionPointerReference = memoryReference(f.pc);
           if (!loc) sf.presentationHint = 'subtle';
@@ -376,7 +389,7 @@ export class XenarmDebugSession extends DebugSession {
         scopes.push(s);
       };
       const fnHere = rt.program?.functionAt(f.index === 0 ? (f.regs[15] ?? 0) : (f.regs[15] ?? 1) - 1);
-      if (fnHere?.die) mk('Locals', { kind: 'locals', cpu: f.cpu, index: f.index }, 'locals');
+      if (fnHere?.die) mk('Locals', { kind: 'locals', cpu: f.cpu, index: f.index, scope: f.scope }, 'locals');
       if (f.index === 0) mk('Registers', { kind: 'registers', cpu: f.cpu, entries: () => coreRegisters(cpu), prefix: '$' }, 'registers');
       else mk('Registers', { kind: 'frameRegisters', cpu: f.cpu, regs: f.regs }, 'registers');
       if (rt.globals.length) mk('Globals', { kind: 'globals', cpu: f.cpu }, 'globals' as string);
@@ -411,7 +424,7 @@ export class XenarmDebugSession extends DebugSession {
         case 'fields': variables = c.fields().map((f) => ({ name: f.name, value: f.value, variablesReference: 0, presentationHint: { attributes: ['readOnly'] } })); break;
         case 'groups': variables = c.groups().map((g) => ({ name: g.name, value: '', variablesReference: child(g.container) })); break;
         case 'globals': variables = rt.globals.map((g) => globalVariable(g, rt, c.cpu)); break;
-        case 'locals': variables = rt.localsOf(c.cpu, c.index).map((l) => localVariable(l, rt)); break;
+        case 'locals': variables = rt.localsOf(c.cpu, c.index, c.scope).map((l) => localVariable(l, rt)); break;
         case 'record': { const v = c.value(); variables = v ? recordVariables(v, child) : []; break; }
       }
       const start = args.start ?? 0;
@@ -425,7 +438,7 @@ export class XenarmDebugSession extends DebugSession {
       const c = this.vars.get(args.variablesReference);
       if (!c) throw new Error(`unknown variables reference ${args.variablesReference}`);
       const cpuIndex = 'cpu' in c ? c.cpu : rt.focusCpu;
-      const value = evaluate(args.value, rt.evalContext(cpuIndex, undefined, c.kind === 'locals' ? c.index : 0)).v;
+      const value = evaluate(args.value, rt.evalContext(cpuIndex, undefined, c.kind === 'locals' ? c.index : 0, c.kind === 'locals' ? c.scope : undefined)).v;
       if (c.kind === 'registers') {
         const e = c.entries().find((x) => x.name === args.name);
         if (!e) throw new Error(`no register ${args.name}`);
@@ -433,12 +446,12 @@ export class XenarmDebugSession extends DebugSession {
         e.set(value);
         response.body = registerVariable(e, c.prefix, (x) => this.vars.create(x));
       } else if (c.kind === 'globals' || c.kind === 'locals') {
-        const g = c.kind === 'globals' ? rt.globals.find((x) => x.name === args.name) : rt.localsOf(c.cpu, c.index).find((x) => x.name === args.name && !x.unavailable);
+        const g = c.kind === 'globals' ? rt.globals.find((x) => x.name === args.name) : rt.localsOf(c.cpu, c.index, c.scope).find((x) => x.name === args.name && !x.unavailable);
         if (!g) throw new Error(`no global ${args.name}`);
         const bytes = new Uint8Array(g.size);
         for (let k = 0; k < g.size; k++) bytes[k] = Number((BigInt.asUintN(64, value) >> BigInt(8 * k)) & 0xffn);
         if (rt.memory.write(g.address, bytes) !== g.size) throw new Error(`${g.name} at 0x${g.address.toString(16)} is not writable memory`);
-        response.body = c.kind === 'locals' ? localVariable(rt.localsOf(c.cpu, c.index).find((x) => x.name === args.name)!, rt) : globalVariable(g, rt, cpuIndex);
+        response.body = c.kind === 'locals' ? localVariable(rt.localsOf(c.cpu, c.index, c.scope).find((x) => x.name === args.name)!, rt) : globalVariable(g, rt, cpuIndex);
         this.sendEvent(new Event('memory', { memoryReference: memoryReference(g.address), offset: 0, count: g.size }));
       } else throw new Error(`${args.name} cannot be changed`);
       this.sendResponse(response);
@@ -452,7 +465,7 @@ export class XenarmDebugSession extends DebugSession {
       let expr = args.expression.trim();
       // Hovering a register name in assembly source shows the register.
       if (args.context === 'hover' && CORE_NAMES.includes(expr)) expr = '$' + expr;
-      const v = evaluate(expr, rt.evalContext(cpu, f && f.index > 0 ? f.regs : undefined, f?.index ?? 0));
+      const v = evaluate(expr, rt.evalContext(cpu, f && f.index > 0 ? f.regs : undefined, f?.index ?? 0, f?.scope));
       let result = formatValue(v);
       if (args.context === 'hover' && v.address !== undefined) result = `${result} at 0x${v.address.toString(16)}`;
       const ref = v.address !== undefined ? v.address : v.type.kind === 'pointer' ? Number(v.v) : undefined;

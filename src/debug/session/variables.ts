@@ -7,6 +7,7 @@ import { memoryReference } from '../runtime/memory';
 import type { DebugRuntime } from '../runtime/runtime';
 import type { GlobalInfo } from '../runtime/symbols';
 import type { LocalInfo } from '../runtime/locals';
+import type { Die } from '../dwarf/info';
 import type { BootRecord, HypercallRecord } from '../protocol';
 
 export type Container =
@@ -15,7 +16,7 @@ export type Container =
   | { kind: 'fields'; fields: () => { name: string; value: string }[] }
   | { kind: 'groups'; groups: () => { name: string; container: Container }[] }
   | { kind: 'globals'; cpu: number }
-  | { kind: 'locals'; cpu: number; index: number }
+  | { kind: 'locals'; cpu: number; index: number; scope?: Die }
   | { kind: 'record'; value: () => Record<string, unknown> | undefined };
 
 const hex = (n: number) => '0x' + (n >>> 0).toString(16).padStart(8, '0');

@@ -46,37 +46,45 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   }
 }
 
-/** One stop: pc, then name → value text of frame 0 (args and locals) and frame 1. */
-interface Stop { pc: number; frames: Map<string, string>[] }
+/** One stop: pc, then each frame's function, line and name → value text (args and locals). */
+interface Frame { name: string; line: number; vars: Map<string, string> }
+interface Stop { pc: number; frames: Frame[] }
 
 function parseVars(block: string): Map<string, string> {
   const m = new Map<string, string>();
   for (const l of block.split('\n')) {
+    // A name twice (nested blocks): gdb prints the innermost first, the one the name means there.
     const v = /^(\w+) = (.*)$/.exec(l.trim());
-    if (v) m.set(v[1], v[2]);
+    if (v && !m.has(v[1])) m.set(v[1], v[2]);
   }
   return m;
 }
 
-async function gdbStops(elf: string): Promise<Stop[]> {
+/** gdb's stops at `breaks` (locations as gdb takes them), with `depth` frames of each. */
+async function gdbStops(elf: string, breaks: string[], stops: number, depth: number): Promise<Stop[]> {
   const port = await freePort();
   const qemu = spawn('qemu-system-arm', ['-M', 'virt', '-cpu', 'cortex-a15', '-m', '64', '-nographic', '-semihosting', '-kernel', elf, '-S', '-gdb', `tcp:127.0.0.1:${port}`], { stdio: 'ignore' });
   try {
     await waitForPort(port, 20000);
     const ex = ['-nx', '-batch', '-ex', 'set pagination off', '-ex', 'set width 0', '-ex', `target remote 127.0.0.1:${port}`];
-    for (const m of MARKERS) ex.push('-ex', `break opt.c:${markerLine(m)}`);
-    for (let i = 0; i < STOPS; i++) {
-      ex.push('-ex', 'continue', '-ex', 'echo @@stop\\n', '-ex', 'p/x $pc', '-ex', 'info args', '-ex', 'info locals',
-        '-ex', 'echo @@caller\\n', '-ex', 'up', '-ex', 'info args', '-ex', 'info locals', '-ex', 'down');
+    for (const b of breaks) ex.push('-ex', `break ${b}`);
+    for (let i = 0; i < stops; i++) {
+      ex.push('-ex', 'continue', '-ex', 'echo @@stop\\n', '-ex', 'p/x $pc');
+      for (let k = 0; k < depth; k++) ex.push('-ex', `echo @@frame\\n`, '-ex', `frame ${k}`, '-ex', 'info args', '-ex', 'info locals');
     }
     const r = spawnSync('gdb-multiarch', [...ex, elf], { encoding: 'utf8', timeout: 120000 });
     return r.stdout.split('@@stop\n').slice(1).map((chunk) => {
-      const [own, caller] = chunk.split('@@caller\n');
-      const pc = /^\$\d+ = (0x[0-9a-f]+)/m.exec(own);
+      const [head, ...frames] = chunk.split('@@frame\n');
+      const pc = /^\$\d+ = (0x[0-9a-f]+)/m.exec(head);
       if (!pc) throw new Error(`gdb output without a pc:\n${chunk}`);
-      // main's caller is _start (assembly without DWARF): gdb does not go up (no "#1" line), the adapter shows no Locals.
-      const outer = !/^#1 /m.test(caller) ? new Map<string, string>() : parseVars(caller.replace(/^#1 .*$/m, '').replace(/^\d+\t.*$/m, ''));
-      return { pc: Number(pc[1]), frames: [parseVars(own.replace(/^\$\d+ = .*$/m, '')), outer] };
+      const out: Frame[] = [];
+      for (const [k, f] of frames.entries()) {
+        // "#k  [0x… in ]name (args) at file:line"; no such line: gdb has no frame k (main's caller is _start, assembly).
+        const h = new RegExp(`^#${k}\\s+(?:0x[0-9a-f]+ in )?(\\S+) \\(.*\\) at \\S+:(\\d+)$`, 'm').exec(f);
+        if (!h) break;
+        out.push({ name: h[1], line: Number(h[2]), vars: parseVars(f.replace(/^#.*$/m, '').replace(/^\d+\t.*$/m, '')) });
+      }
+      return { pc: Number(pc[1]), frames: out };
     });
   } finally {
     qemu.kill();
@@ -89,16 +97,36 @@ function numberIn(text: string): bigint | undefined {
   return m ? BigInt(m[1]) : undefined;
 }
 
-async function adapterFrames(dc: DebugClient): Promise<{ pc: number; frames: Map<string, string>[] }> {
+async function adapterFrames(dc: DebugClient, depth: number): Promise<Stop> {
   const st = await dc.stackTraceRequest({ threadId: 1 });
-  const frames: Map<string, string>[] = [];
-  for (const f of st.body.stackFrames.slice(0, 2)) {
+  const frames: Frame[] = [];
+  for (const f of st.body.stackFrames.slice(0, depth)) {
     const scopes = await dc.scopesRequest({ frameId: f.id });
     const locals = scopes.body.scopes.find((s) => s.name === 'Locals');
-    const vars = locals ? (await dc.variablesRequest({ variablesReference: locals.variablesReference })).body.variables : [];
-    frames.push(new Map(vars.map((v) => [v.name, v.value])));
+    if (!locals) break; // _start: no DWARF, gdb shows no frame either
+    const vars = (await dc.variablesRequest({ variablesReference: locals.variablesReference })).body.variables;
+    frames.push({ name: f.name, line: f.line, vars: new Map(vars.map((v) => [v.name, v.value])) });
   }
   return { pc: Number(st.body.stackFrames[0].instructionPointerReference), frames };
+}
+
+/** Compares the adapter's stop with gdb's: pc, frames (function, line) and every value. */
+function compareStop(k: number, g: Stop, got: Stop, count: { optimizedOut: number; values: number }): void {
+  assert.equal(got.pc, g.pc, `stop ${k}: pc`);
+  assert.deepEqual(got.frames.map((f) => `${f.name}:${f.line}`), g.frames.map((f) => `${f.name}:${f.line}`), `stop ${k}: frames`);
+  for (const [f, gf] of g.frames.entries()) {
+    const ours = got.frames[f].vars;
+    assert.deepEqual([...ours.keys()].sort(), [...gf.vars.keys()].sort(), `stop ${k} frame ${f}: the same variables`);
+    for (const [name, text] of gf.vars) {
+      const mine = ours.get(name)!;
+      const where = `stop ${k} (pc 0x${g.pc.toString(16)}) frame ${f} (${gf.name}): ${name}: gdb "${text}", adapter "${mine}"`;
+      if (text === '<optimized out>') { assert.equal(mine, '<optimized out>', where); count.optimizedOut++; continue; }
+      const a = numberIn(text), b = numberIn(mine);
+      assert.ok(a !== undefined, where);
+      assert.equal(b, a, where);
+      count.values++;
+    }
+  }
 }
 
 for (const [isa, dwarf] of [['arm', 5], ['arm', 4], ['thumb', 5]] as const) {
@@ -106,35 +134,45 @@ for (const [isa, dwarf] of [['arm', 5], ['arm', 4], ['thumb', 5]] as const) {
     if (!requireTools(t, [CROSS.gcc, 'gdb-multiarch', 'qemu-system-arm'], 'gcc-arm-linux-gnueabihf, gdb-multiarch, qemu-system-arm')) return;
     const { buildOne } = await import(join(ROOT, 'test', 'guests', 'build.mjs'));
     const elf = buildOne(`dap-opt-${isa}-dwarf${dwarf}.elf`, [SOURCE], [isa === 'arm' ? '-marm' : '-mthumb', '-O2', dwarf === 5 ? '-g' : '-gdwarf-4']) as string;
-    const want = await gdbStops(elf);
+    const want = await gdbStops(elf, MARKERS.map((m) => `opt.c:${markerLine(m)}`), STOPS, 2);
     assert.equal(want.length, STOPS, `gdb stopped ${want.length} times`);
     const dc = await client();
     try {
       let ev = await launchAndStop(dc, launchArgs(elf), () => dc.setBreakpointsRequest({ source: { path: SOURCE }, breakpoints: MARKERS.map((m) => ({ line: markerLine(m) })) }));
-      let optimizedOut = 0, registerValues = 0;
+      const count = { optimizedOut: 0, values: 0 };
       for (const [k, g] of want.entries()) {
         assert.equal(ev.body.reason, 'breakpoint', `stop ${k}`);
-        const got = await adapterFrames(dc);
-        assert.equal(got.pc, g.pc, `stop ${k}: pc`);
-        for (const [f, gdbVars] of g.frames.entries()) {
-          const ours = got.frames[f];
-          assert.deepEqual([...ours.keys()].sort(), [...gdbVars.keys()].sort(), `stop ${k} frame ${f}: the same variables`);
-          for (const [name, text] of gdbVars) {
-            const mine = ours.get(name)!;
-            const where = `stop ${k} (pc 0x${g.pc.toString(16)}) frame ${f}: ${name}: gdb "${text}", adapter "${mine}"`;
-            if (text === '<optimized out>') { assert.equal(mine, '<optimized out>', where); optimizedOut++; continue; }
-            const a = numberIn(text), b = numberIn(mine);
-            assert.ok(a !== undefined, where);
-            assert.equal(b, a, where);
-            registerValues++;
-          }
-        }
+        compareStop(k, g, await adapterFrames(dc, 2), count);
         if (k + 1 < want.length) ev = await stepAndWait(dc, dc.continueRequest({ threadId: 1 }));
       }
       // The guest exercises both kinds: values gdb can and cannot recover.
-      assert.ok(optimizedOut >= 5 && registerValues >= 30, `${optimizedOut} optimized out, ${registerValues} values`);
+      assert.ok(count.optimizedOut >= 5 && count.values >= 30, `${count.optimizedOut} optimized out, ${count.values} values`);
     } finally {
       await dc.stop();
     }
   });
 }
+
+test('inlined calls are frames of their own, as gdb shows them (-O2, DWARF 5, ARM): stops in sink() from mix, widen, and walk through the inlined scale()', async (t) => {
+  if (!requireTools(t, [CROSS.gcc, 'gdb-multiarch', 'qemu-system-arm'], 'gcc-arm-linux-gnueabihf, gdb-multiarch, qemu-system-arm')) return;
+  const { buildOne } = await import(join(ROOT, 'test', 'guests', 'build.mjs'));
+  const elf = buildOne('dap-opt-arm-dwarf5.elf', [SOURCE], ['-marm', '-O2', '-g']) as string;
+  const stops = 2 + 2 * 5; // mix, widen, then scale and walk in each of the 5 iterations
+  const want = await gdbStops(elf, ['sink'], stops, 4);
+  assert.equal(want.length, stops);
+  // gdb's own view has the inlined frame: sink <- scale (inlined) <- walk <- main.
+  assert.deepEqual(want[2].frames.map((f) => f.name), ['sink', 'scale', 'walk', 'main']);
+  const dc = await client();
+  try {
+    let ev = await launchAndStop(dc, launchArgs(elf), () => dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'sink' }] }));
+    const count = { optimizedOut: 0, values: 0 };
+    for (const [k, g] of want.entries()) {
+      assert.equal(ev.body.reason, 'function breakpoint', `stop ${k}`);
+      compareStop(k, g, await adapterFrames(dc, 4), count);
+      if (k + 1 < want.length) ev = await stepAndWait(dc, dc.continueRequest({ threadId: 1 }));
+    }
+    assert.ok(count.values >= 40, `${count.values} values compared`);
+  } finally {
+    await dc.stop();
+  }
+});

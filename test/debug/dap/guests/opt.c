@@ -1,7 +1,7 @@
 /* Optimised code for the variables-vs-gdb test (built -O2 -g, DWARF 5 and 4): parameters and locals
  * in registers, moved between registers and the stack, computed (DW_OP_stack_value), split in pieces
  * (a 64-bit value in two registers), dead after their last use (entry values, location lists), and
- * live in callers' callee-saved registers across calls. The @markers name the lines the test stops at. */
+ * live in callers' callee-saved registers across calls, and an inlined call shown as a frame. The @markers name the lines the test stops at. */
 #include "rt.h"
 
 volatile u32 sink_v;
@@ -21,10 +21,17 @@ __attribute__((noinline)) u64 widen(u32 x, u32 y) {
   return v + x;
 }
 
+/* Always inlined into walk(): gdb shows it as a frame of its own, with its own arguments. */
+static inline __attribute__((always_inline)) u32 scale(u32 v, u32 f) {
+  u32 r = v * f + 1;
+  sink(r); /* @scale-sink */
+  return r;
+}
+
 __attribute__((noinline)) u32 walk(const u32 *p, u32 n) {
   u32 sum = 0, k;
   for (k = 0; k < n; k++) {
-    sum += p[k] * (k + 1);
+    sum += scale(p[k], k + 1);
     sink(sum); /* @walk-sink */
   }
   return sum ^ n;
