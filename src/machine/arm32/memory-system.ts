@@ -317,7 +317,8 @@ class FlatMemory implements VirtualMemory, WatchpointSupport {
   private walkAny(va: number, access: Access, user: boolean, forPar = false): number | Fault {
     if (this.longFormat()) return this.walkLong(va, access, user, forPar);
     const r = this.walk(va, access, user);
-    if (typeof r === 'number') { if (forPar) this.lastPar = ((r & 0xfffff000) | (1 << 9)) >>> 0; return r; }
+    // PAR as QEMU fills it: the page address with NS, or for a supersection PA[31:24] with SS (bit 1).
+    if (typeof r === 'number') { if (forPar) this.lastPar = ((r & (this.wSpan === 24 ? 0xff000000 : 0xfffff000)) | (this.wSpan === 24 ? 2 : 0) | (1 << 9)) >>> 0; return r; }
     return { fsr: r.fs | (r.domain << 4), par: ((r.fs & 0xf) << 1) | (((r.fs >> 4) & 1) << 6) | 1 };
   }
 
@@ -391,17 +392,22 @@ class FlatMemory implements VirtualMemory, WatchpointSupport {
     let l1: number;
     try { l1 = this.bus.read32(l1addr); } catch { return { fs: FS.l1TranslationAbort, domain: 0 }; }
     const type = l1 & 3;
-    if (type === 0 || type === 3) return { fs: FS.sectionTranslation, domain: 0 };
-    const domain = (l1 >>> 5) & 15;
+    if (type === 0) return { fs: FS.sectionTranslation, domain: 0 };
+    const super_ = type !== 1 && (l1 & (1 << 18)) !== 0;
+    // A supersection has no domain field (bits [8:5] are extended base address bits): domain 0.
+    const domain = super_ ? 0 : (l1 >>> 5) & 15;
     const dacr = (cp.dacr >>> (domain * 2)) & 3;
     let pa: number, ap: number, xn: number;
-    if (type === 2) {
+    // PXN (LPAE implementations): bit 0 of a section (type 0b11), bit 2 of a page-table descriptor.
+    const pxn = type === 1 ? (l1 >>> 2) & 1 : l1 & 1;
+    if (type !== 1) {
       if (dacr === 0 || dacr === 2) return { fs: FS.sectionDomain, domain };
-      if (l1 & (1 << 18)) pa = ((l1 & 0xff000000) | (va & 0x00ffffff)) >>> 0; // supersection
+      // Supersection: PA[31:24] from bits [31:24], PA[35:32] from [23:20], PA[39:36] from [8:5].
+      if (super_) pa = (((l1 & 0xff000000) | (va & 0x00ffffff)) >>> 0) + (((l1 >>> 20) & 15) + ((l1 >>> 5) & 15) * 16) * 0x100000000;
       else pa = ((l1 & 0xfff00000) | (va & 0x000fffff)) >>> 0;
       ap = ((l1 >>> 10) & 3) | ((l1 >>> 13) & 4);
       xn = (l1 >>> 4) & 1;
-      if (dacr === 1 && !this.permitted(ap, access, user, xn)) return { fs: FS.sectionPermission, domain };
+      if (dacr === 1 && (!this.permitted(ap, access, user, xn) || (pxn && !user && access === Access.Fetch))) return { fs: FS.sectionPermission, domain };
       this.wNg = (l1 >>> 17) & 1; this.wDom = domain; this.wSpan = l1 & (1 << 18) ? 24 : 20;
       return pa;
     }
@@ -413,7 +419,7 @@ class FlatMemory implements VirtualMemory, WatchpointSupport {
     if ((l2 & 3) === 1) { pa = ((l2 & 0xffff0000) | (va & 0xffff)) >>> 0; xn = (l2 >>> 15) & 1; }
     else { pa = ((l2 & 0xfffff000) | (va & 0xfff)) >>> 0; xn = l2 & 1; }
     ap = ((l2 >>> 4) & 3) | ((l2 >>> 7) & 4);
-    if (dacr === 1 && !this.permitted(ap, access, user, xn)) return { fs: FS.pagePermission, domain };
+    if (dacr === 1 && (!this.permitted(ap, access, user, xn) || (pxn && !user && access === Access.Fetch))) return { fs: FS.pagePermission, domain };
     this.wNg = (l2 >>> 11) & 1; this.wDom = domain; this.wSpan = (l2 & 3) === 1 ? 16 : 12;
     return pa;
   }
