@@ -5,7 +5,8 @@
    passes, and checks its arguments in Xen's order (-EINVAL past 128 ports or at the first invalid
    port, a pending port earlier in the list wins, -EFAULT for a list that does not map). Time is the
    virtual counter: a sleeping vCPU retires no instructions while the counter moves on. vCPU 1 sleeps
-   in SCHEDOP_block between jobs that vCPU 0 hands it through an IPI event channel. */
+   in SCHEDOP_block between jobs that vCPU 0 hands it through an IPI event channel. At the end both vCPUs
+   sleep until a key is typed on the PV console (VIRQ_CONSOLE), as an idle dom0 waits for its user. */
 #include "rt/xrt.h"
 
 #define CPU_ON 0x84000003u
@@ -232,5 +233,17 @@ int main(void) {
   spin(10);
   check("and is taken then", timer_irqs, taken + 1);
 
+  /* Last, with vCPU 1 asleep too: block until console input arrives. Nothing else can wake either vCPU,
+     so the run stops (every vCPU idle, no deadline) until the test types a key: VIRQ_CONSOLE wakes it. */
+  struct { u32 virq, vcpu, port; } bv = { 2, 0, 0 };
+  check("bind_virq(VIRQ_CONSOLE)", evtchn(1, &bv), 0);
+  irq_off();
+  up0 = upcalls[0];
+  print("waiting for console input\n");
+  check("block (console input wakes it)", sched(SCHEDOP_block, 0), 0);
+  check("the VIRQ_CONSOLE upcall was taken", upcalls[0], up0 + 1);
+  char in[8];
+  check("console_io(read) gets the typed key", HC(HYP_console_io, 1, sizeof in, in), 1);
+  check("the typed key", in[0], 'k');
   guest_exit(0);
 }
