@@ -474,16 +474,45 @@ export class Arm32Cpu implements CpuApi {
     va >>>= 0;
     if (this.breakpoints.has(va)) return;
     this.breakpoints.add(va);
-    this.bpPages.set(va >>> 12, (this.bpPages.get(va >>> 12) ?? 0) + 1);
+    this.bpFilter[(va >>> 1) & 0xffff]++;
+    this.dropBlocksOver(va);
   }
   removeBreakpoint(va: number): void {
     va >>>= 0;
-    if (!this.breakpoints.delete(va)) return;
-    const n = (this.bpPages.get(va >>> 12) ?? 1) - 1;
-    if (n === 0) this.bpPages.delete(va >>> 12); else this.bpPages.set(va >>> 12, n);
+    // Blocks that end before it stay valid (only shorter than they could be).
+    if (this.breakpoints.delete(va)) this.bpFilter[(va >>> 1) & 0xffff]--;
   }
-  /** Breakpoints per virtual page: translated blocks (which never cross a page) run only on pages without one. */
-  private readonly bpPages = new Map<number, number>();
+
+  /**
+   * Breakpoints counted by the low bits of their address: the run loop looks one up at every block
+   * and instruction, so a typed-array load rules most addresses out before the Set lookup does.
+   */
+  private readonly bpFilter = new Uint16Array(0x10000);
+
+  /**
+   * Translated blocks never contain a breakpoint address past their first instruction (translate()
+   * ends them before one), so a new breakpoint drops the blocks that extend over it, wherever its
+   * page is mapped now; when it is not mapped, every block (a rare case: a breakpoint set before
+   * the MMU maps its page).
+   */
+  private dropBlocksOver(va: number): void {
+    const pa = this.mem.probe(va, Access.Fetch, this.mode === Mode.USR);
+    const drop = (page: (D | undefined)[] | undefined, first: number, per: number) => {
+      if (!page) return;
+      for (let j = first; j >= 0 && j >= first - 64 * per; j--) {
+        const d = page[j];
+        if (d !== undefined && d.blk !== null && j + per * d.blkLen > first) { d.blk = null; d.blkPc = -1; }
+      }
+    };
+    if (pa >= 0) {
+      const ppage = Math.floor(pa / 4096), offset = pa & 0xfff;
+      drop(this.pages.get(ppage), offset >>> 2, 1);
+      drop(this.thumbPages.get(ppage), offset >>> 1, 2);
+      return;
+    }
+    for (const page of this.pages.values()) for (const d of page) if (d !== undefined) { d.blk = null; d.blkPc = -1; }
+    for (const page of this.thumbPages.values()) for (const d of page) if (d !== undefined) { d.blk = null; d.blkPc = -1; }
+  }
 
   reset(entry: number): void {
     this.r.fill(0);
@@ -534,12 +563,12 @@ export class Arm32Cpu implements CpuApi {
       if (this.fiqLine && !(this.psrMisc & 0x40)) { if (this.enterException(ExceptionKind.Fiq)) return StopReason.Exception; continue; }
       if (this.irqLine && !(this.psrMisc & 0x80)) { if (this.enterException(ExceptionKind.Irq)) return StopReason.Exception; continue; }
       const pc = r[15] >>> 0;
-      if (this.breakpoints.size !== 0 && this.breakpoints.has(pc)) {
+      if (this.bpFilter[(pc >>> 1) & 0xffff] !== 0 && this.breakpoints.has(pc)) {
         if (this.skipBreakpoint !== pc) { this.skipBreakpoint = pc; return StopReason.Breakpoint; }
       }
       this.skipBreakpoint = -1;
       this.cur = pc;
-      if ((this.thumb === 0 || this.it === 0) && this.jit && !this.singleStep && (this.bpPages.size === 0 || !this.bpPages.has(pc >>> 12))) {
+      if ((this.thumb === 0 || this.it === 0) && this.jit && !this.singleStep) {
         // Translated blocks: a block runs whole when the budget covers it.
         let d: D | null = null;
         try { d = this.thumb ? this.fetchThumb(pc) : this.fetch(pc); } catch { d = null; } // a failing fetch is left to the interpreter below
@@ -628,12 +657,14 @@ export class Arm32Cpu implements CpuApi {
     let t: ReturnType<typeof translateBlock>;
     if (this.thumb) {
       t = translateBlock(pc, true, (addr) => {
+        if (addr !== pc && this.breakpoints.has(addr)) return undefined; // the block ends before a breakpoint
         if ((addr & 0xfff) > 0xffc) return undefined; // a 32-bit instruction could cross the page
         try { return this.fetchThumb(addr); } catch { return undefined; }
       });
     } else {
       const page = this.fetchCache!;
       t = translateBlock(pc, false, (addr) => {
+        if (addr !== pc && this.breakpoints.has(addr)) return undefined; // the block ends before a breakpoint
         const idx = (addr >>> 2) & (PAGE_WORDS - 1);
         let e = page[idx];
         if (e === undefined) {
