@@ -1,5 +1,5 @@
-// sched_op (29): yield, block, poll, shutdown (ending the run with its reason), shutdown_code, watchdog.
-// block and poll really block the vCPU, as Xen 4.17's sched/core.c does on ARM, in virtual time: a
+// sched_op (29): yield, block, poll, shutdown and remote_shutdown (ending the run with the reason, as
+// Xen shuts the hardware domain down), shutdown_code, watchdog, pin_override. block and poll really block the vCPU, as Xen 4.17's sched/core.c does on ARM, in virtual time: a
 // blocked vCPU is idle, so when every vCPU is the board skips ahead to the next timer or poll timeout.
 import { E, SCHEDOP_NAMES, SHUTDOWN_NAMES } from './abi';
 import { hex, type CallContext } from './hypercall-context';
@@ -51,7 +51,6 @@ function poll(ctx: CallContext, arg: number): number {
   decoded.blocked = 'yes';
   return 0;
 }
-
 
 /**
  * domain_shutdown for the hardware domain: the first shutdown code set (SCHEDOP_shutdown_code or this
