@@ -93,6 +93,8 @@ test('bad input: one line each, with exit 64 for usage and 65 for bad files', ()
     [['run', sample, '--dtb', join(dir, 'short.dtb')], 65, /short\.dtb: malformed DTB at byte offset 4: DT blob size \(0\) is too small$/],
     [['dt', join(dir, 'junk.img')], 65, /junk\.img: unknown kernel format \(not a zImage, uImage, gzip, arm64 Image or ELF; first bytes 64 65 66 69 6e 69 74 65\)$/],
     [['run', sample, '--memory', '0'], 64, /--memory 0 MiB is out of range \(1\.\.3072\)$/],
+    [['dt', sample, '-o', join(dir, 'no-such-dir', 'tree.dts')], 65, /no-such-dir\/tree\.dts: cannot write: ENOENT$/],
+    [['dt', sample, '--dt-overlay', join(dir, 'bad.dts')], 65, /bad\.dts:3\.26-27 syntax error$/],
   ];
   for (const [args, status, re] of cases) {
     const r = xenarm(args);
