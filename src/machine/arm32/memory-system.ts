@@ -24,6 +24,13 @@ const FS = { alignment: 0x01, sectionTranslation: 0x05, pageTranslation: 0x07, e
 
 class Timer implements GenericTimerApi {
   pCtl = 0; vCtl = 0; pCval = 0; vCval = 0; kctl = 0; cntvoff = 0;
+  /** CVALs as the guest wrote them, [low, high] words: the numbers above lose bits past 2^53. */
+  pCvalWords: [number, number] = [0, 0]; vCvalWords: [number, number] = [0, 0];
+  setCval(which: 'p' | 'v', low: number, high: number): void {
+    const v = (high >>> 0) * 0x100000000 + (low >>> 0);
+    if (which === 'p') { this.pCval = v; this.pCvalWords = [low >>> 0, high >>> 0]; }
+    else { this.vCval = v; this.vCvalWords = [low >>> 0, high >>> 0]; }
+  }
   constructor(private readonly counter: () => number) {}
   /** CNTVCT: the physical count minus CNTVOFF. */
   virtualCount(): number { return this.counter() - this.cntvoff; }
@@ -141,9 +148,10 @@ class Cp15Registers implements Cp15 {
     switch (key) {
       case 0xe000: return CNTFRQ;
       case 0xe010: return t.kctl;
-      case 0xe020: return (t.pCval - this.counter()) | 0;
+      // TVAL = (CVAL - count)[31:0], from CVAL's exact low word.
+      case 0xe020: return (t.pCvalWords[0] - this.counter() % 0x100000000) | 0;
       case 0xe021: return t.ctl('p');
-      case 0xe030: return (t.vCval - t.virtualCount()) | 0;
+      case 0xe030: return (t.vCvalWords[0] - t.virtualCount() % 0x100000000) | 0;
       case 0xe031: return t.ctl('v');
     }
     throw UndefinedInstruction.instance;
@@ -189,9 +197,9 @@ class Cp15Registers implements Cp15 {
       case 0xd004: this.tpidrprw = value; return;
       case 0xe000: return; // CNTFRQ is written by firmware only; ignored here
       case 0xe010: t.kctl = value; return;
-      case 0xe020: t.pCval = this.counter() + (value | 0); this.onTimerChange(); return;
+      case 0xe020: { const v = this.counter() + (value | 0); t.setCval('p', v % 0x100000000, Math.floor(v / 0x100000000)); this.onTimerChange(); return; }
       case 0xe021: t.pCtl = value & 3; this.onTimerChange(); return;
-      case 0xe030: t.vCval = t.virtualCount() + (value | 0); this.onTimerChange(); return;
+      case 0xe030: { const v = t.virtualCount() + (value | 0); t.setCval('v', v % 0x100000000, Math.floor(v / 0x100000000)); this.onTimerChange(); return; }
       case 0xe031: t.vCtl = value & 3; this.onTimerChange(); return;
     }
     if (crn === 7) {
@@ -229,8 +237,8 @@ class Cp15Registers implements Cp15 {
       const split = (v: number): [number, number] => [v % 0x100000000 >>> 0, Math.floor(v / 0x100000000) >>> 0];
       if (opc1 === 0) return split(now);
       if (opc1 === 1) return split(now - t.cntvoff);
-      if (opc1 === 2) return split(t.pCval);
-      if (opc1 === 3) return split(t.vCval);
+      if (opc1 === 2) return [...t.pCvalWords];
+      if (opc1 === 3) return [...t.vCvalWords];
     }
     if (!priv) throw UndefinedInstruction.instance;
     if (crm === 2 && opc1 === 0) return [this.ttbr0[0] >>> 0, this.ttbr0[1] >>> 0];
@@ -242,9 +250,8 @@ class Cp15Registers implements Cp15 {
   write64(opc1: number, crm: number, low: number, high: number, priv: boolean): void {
     if (!priv && !(crm === 14 && opc1 >= 2 && this.pl0Timer64(opc1))) throw UndefinedInstruction.instance;
     const t = this.timer;
-    const v = high * 0x100000000 + (low >>> 0);
-    if (crm === 14 && opc1 === 2) { t.pCval = v; this.onTimerChange(); return; }
-    if (crm === 14 && opc1 === 3) { t.vCval = v; this.onTimerChange(); return; }
+    if (crm === 14 && opc1 === 2) { t.setCval('p', low, high); this.onTimerChange(); return; }
+    if (crm === 14 && opc1 === 3) { t.setCval('v', low, high); this.onTimerChange(); return; }
     if (crm === 2 && opc1 === 0) { this.ttbr0 = [low, high]; this.ms.contextChanged(); return; }
     if (crm === 2 && opc1 === 1) { this.ttbr1 = [low, high]; this.ms.contextChanged(); return; }
     if (crm === 7 && opc1 === 0) { this.par = [low, high]; return; }
