@@ -12,7 +12,7 @@ import { client, ROOT } from './support';
 const DOM0 = join(ROOT, 'sample', 'guest', 'dom0.elf');
 const BANNER = "Hello from xenarm's example dom0!";
 
-for (const [order, runs] of [['vscode', 8], ['configurationDone first', 4]] as const) {
+for (const [order, runs] of [['vscode', 5], ['configurationDone first', 3]] as const) {
   test(`stopOnEntry false: no stop before the guest's first output, ${runs} launches (${order} order)`, async () => {
     for (let i = 0; i < runs; i++) {
       const dc = await client();
