@@ -308,6 +308,11 @@ test('the debug session from launch.json: PV console output and input, generated
     await page.locator('.tabs-container .tab', { hasText: 'Guest console' }).first().click();
     const text = await consoleText();
     for (const line of [/Hello from xenarm's example dom0!/, /you typed: "hello xen"/, /you typed: "x"/, /powering off/, /the debug session ended/]) assert.match(text, line, text);
+    // And VS Code agrees the session is over: the Call Stack (its badge is refreshed only while the section is
+    // expanded) no longer says paused.
+    const stackHeader = page.locator('.pane-header', { hasText: /^Call Stack/i }).first();
+    if ((await stackHeader.getAttribute('aria-expanded')) !== 'true') await stackHeader.click();
+    await waitFor('the Call Stack to drop the paused badge', async () => !/paused/i.test(await stackHeader.innerText()), 15000);
   });
   await step(v, '15-save-console-log', async () => {
     // "Save Guest Console Log to File" writes the whole log: exactly what the same guest prints to stdout under
