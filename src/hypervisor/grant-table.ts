@@ -39,6 +39,19 @@ export class GrantTable {
     this.gfns[frame] = gfn;
   }
 
+  /** Entries of a version 1 table (8 bytes each). */
+  get nrEntries(): number { return this.nrFrames * (PAGE_SIZE / 8); }
+
+  /** Entry `ref` of the v1 table: {u16 flags, u16 domid, u32 frame}, wherever its frame is. */
+  entry(ref: number): { flags: number; domid: number; frame: number } {
+    const f = Math.floor(ref / (PAGE_SIZE / 8)), off = (ref % (PAGE_SIZE / 8)) * 8;
+    const g = this.gfnOf(f);
+    const b = g >= 0 ? this.bus.peek(g * PAGE_SIZE + off, 8) : this.shadows.get(f)?.subarray(off, off + 8);
+    if (!b) return { flags: 0, domid: 0, frame: 0 };
+    const dv = new DataView(b.buffer, b.byteOffset, 8);
+    return { flags: dv.getUint16(0, true), domid: dv.getUint16(2, true), frame: dv.getUint32(4, true) };
+  }
+
   /** Maps out whatever frame sits at `gfn` (remove_from_physmap); returns whether one did. */
   unmapGfn(gfn: number): boolean {
     const f = this.gfns.indexOf(gfn);

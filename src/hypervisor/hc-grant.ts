@@ -1,7 +1,8 @@
 // grant_table_op (20): query_size, set_version / get_version (version 1 only on ARM), setup_table,
-// get_status_frames, cache_flush, with Xen 4.17's error paths (common/grant_table.c). Mapping and
-// copying grants is for a second domain, which this platform does not have: -ENOSYS unless empty.
-import { E, GNTST, GNTTABOP_NAMES } from './abi';
+// get_status_frames, cache_flush, and copy within dom0 (frames and its own grants), with Xen 4.17's
+// error paths (common/grant_table.c). Mapping, transferring and swapping grants is for a second domain,
+// which this platform does not have: -ENOSYS unless given no entries.
+import { DOMID_SELF, E, GNTST, GNTTABOP_NAMES } from './abi';
 import { hex, type CallContext } from './hypercall-context';
 import { GuestFault } from './guest-memory';
 import { isSelf } from './hc-memory';
@@ -86,11 +87,71 @@ export function grantTableOp(ctx: CallContext, [cmdArg, arg, count]: number[]): 
       }
       return 0;
     }
-    case 0: case 1: case 4: case 5: case 7: case 11:
-      // map/unmap/transfer/copy/unmap_and_replace/swap: with no entries Xen does nothing and says 0.
+    case 5: return grantCopy(ctx, arg, count);
+    case 0: case 1: case 4: case 7: case 11:
+      // map/unmap/transfer/unmap_and_replace/swap: with no entries Xen does nothing and says 0.
       // With entries they would act on grants between domains, and this platform has only dom0: not
       // implemented (a known gap), so refused as a whole rather than half-done.
       return count === 0 ? 0 : E.NOSYS;
     default: return E.NOSYS;
   }
+}
+
+const GNTCOPY_source_gref = 1, GNTCOPY_dest_gref = 2;
+const GTF_permit_access = 1, GTF_type_mask = 3, GTF_readonly = 4;
+const GNTST_bad_gntref = -3, GNTST_bad_page = -9, GNTST_bad_copy_arg = -10;
+const COPY_SIZE = 40; // struct gnttab_copy: {ptr source, ptr dest (each {u64 ref|gmfn, u16 domid, u16 offset}), u16 len, u16 flags, i16 status}
+
+/**
+ * GNTTABOP_copy[count] within dom0, as Xen 4.17's gnttab_copy_one: each side is a frame of DOMID_SELF
+ * (only DOMID_SELF may name a frame) or a grant reference in dom0's own v1 table that grants access to
+ * dom0 itself (writable for the destination). Each entry gets its own status; the call answers 0.
+ */
+function grantCopy(ctx: CallContext, arg: number, count: number): number {
+  const { mem } = ctx;
+  for (let i = 0; i < count; i++) {
+    const e = arg + i * COPY_SIZE;
+    const side = (o: number) => ({ ref: mem.u64(e + o), domid: mem.u16(e + o + 8), offset: mem.u16(e + o + 10) });
+    const src = side(0), dest = side(16), len = mem.u16(e + 32), flags = mem.u16(e + 34);
+    if (i === 0) Object.assign(ctx.decoded, { flags, len });
+    mem.setU16(e + 36, copyOne(ctx, src, dest, len, flags));
+  }
+  return 0;
+}
+
+interface CopySide { ref: number; domid: number; offset: number }
+
+function copyOne(ctx: CallContext, src: CopySide, dest: CopySide, len: number, flags: number): number {
+  const srcGref = (flags & GNTCOPY_source_gref) !== 0, destGref = (flags & GNTCOPY_dest_gref) !== 0;
+  for (const [p, gref] of [[src, srcGref], [dest, destGref]] as const) {
+    if (p.domid !== DOMID_SELF && !gref) return GNTST.permission_denied;
+    if (!isSelf(p.domid)) return GNTST.bad_domain;
+  }
+  const from = claim(ctx, src, srcGref, true);
+  if (from < 0) return from;
+  const to = claim(ctx, dest, destGref, false);
+  if (to < 0) return to;
+  if (src.offset + len > PAGE || dest.offset + len > PAGE) return GNTST_bad_copy_arg;
+  const bus = ctx.dom.board.bus;
+  const bytes = bus.peek(from * PAGE + src.offset, len);
+  if (!bytes) return GNTST_bad_page;
+  bus.load(to * PAGE + dest.offset, bytes.slice());
+  return GNTST.okay;
+}
+
+/** The frame one side of a copy names, or a (negative) GNTST status. */
+function claim(ctx: CallContext, p: CopySide, gref: boolean, readOnly: boolean): number {
+  const { dom } = ctx;
+  let frame = p.ref;
+  if (gref) {
+    const gt = dom.grant;
+    if (p.ref >= gt.nrEntries) return GNTST_bad_gntref;
+    const en = gt.entry(p.ref);
+    // _set_status_v1: a grant of access to dom0 itself (domain id 0), not read-only for a destination.
+    if ((en.flags & GTF_type_mask) !== GTF_permit_access || en.domid !== 0) return GNTST.general_error;
+    if (!readOnly && (en.flags & GTF_readonly)) return GNTST.general_error;
+    frame = en.frame;
+  }
+  if (!dom.isRamFrame(frame)) return GNTST_bad_page; // get_paged_frame
+  return frame;
 }

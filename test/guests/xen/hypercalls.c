@@ -248,6 +248,45 @@ int main(u32 r0, u32 r1, u32 r2) {
   check("grant_table_op count with the sign bit", HC(HYP_grant_table_op, 6, &qs, 0x80000000u), -EINVAL);
   check("grant_table_op continuation bits on query_size", HC(HYP_grant_table_op, 6 | 0x1000, &qs, 1), -EINVAL);
   check("grant map_grant_ref with no entries", HC(HYP_grant_table_op, 0, BAD_PTR, 0), 0);
+  /* GNTTABOP_copy within dom0: frames of DOMID_SELF, and dom0's own grants (frame 0 is at 0x38000000). */
+  static u8 page_a[4096] __attribute__((aligned(4096))) = "..hello, grant copy";
+  static u8 page_b[4096] __attribute__((aligned(4096)));
+  struct gcopy { u64 sref; u16 sdom, soff; u32 pad1; u64 dref; u16 ddom, doff; u32 pad2; u16 len, flags; s16 status; u16 pad3; };
+  struct gcopy gc[2] = { { (u32)page_a >> 12, 0x7ff0, 2, 0, (u32)page_b >> 12, 0x7ff0, 100, 0, 17, 0, 99, 0 } };
+  check("grant copy frame to frame", HC(HYP_grant_table_op, 5, gc, 1), 0);
+  check("copy status okay", gc[0].status, 0);
+  check("the bytes arrived", memcmp_(page_b + 100, "hello, grant copy", 17), 0);
+  gc[0].sdom = 0;
+  check("grant copy: a frame of domain 0 by id", HC(HYP_grant_table_op, 5, gc, 1), 0);
+  check("copy status: only DOMID_SELF names frames", gc[0].status, -8);
+  gc[0].sdom = 5; gc[0].flags = 1;
+  check("grant copy: a grant of domain 5", HC(HYP_grant_table_op, 5, gc, 1), 0);
+  check("copy status: bad domain", gc[0].status, -2);
+  gc[0].sdom = 0x7ff0; gc[0].flags = 0; gc[0].sref = 0x10000;
+  check("grant copy from a frame that is not RAM", HC(HYP_grant_table_op, 5, gc, 1), 0);
+  check("copy status: bad page", gc[0].status, -9);
+  gc[0].sref = (u32)page_a >> 12; gc[0].doff = 4090;
+  check("grant copy past the end of the page", HC(HYP_grant_table_op, 5, gc, 1), 0);
+  check("copy status: bad copy arg", gc[0].status, -10);
+  volatile u32 *gnt = (volatile u32 *)0x38000000;
+  gnt[2 * 10] = 1;     gnt[2 * 10 + 1] = (u32)page_a >> 12;   /* ref 10: dom0 may access page_a */
+  gnt[2 * 11] = 1 | 4; gnt[2 * 11 + 1] = (u32)page_b >> 12;   /* ref 11: read-only */
+  gnt[2 * 12] = 1 | (3 << 16); gnt[2 * 12 + 1] = (u32)page_a >> 12; /* ref 12: granted to domain 3 */
+  memset_(page_b, 0, 64);
+  gc[0] = (struct gcopy){ 10, 0, 2, 0, (u32)page_b >> 12, 0x7ff0, 0, 0, 5, 1, 99, 0 };
+  gc[1] = (struct gcopy){ (u32)page_a >> 12, 0x7ff0, 9, 0, 11, 0, 0, 0, 4, 2, 99, 0 };
+  check("grant copy of two entries (from own grant; into a read-only grant)", HC(HYP_grant_table_op, 5, gc, 2), 0);
+  check("copy from own grant ref 10", gc[0].status, 0);
+  check("copied through the grant", memcmp_(page_b, "hello", 5), 0);
+  check("copy into read-only grant ref 11", gc[1].status, -1);
+  check("the grant entry's flags are as they were", gnt[2 * 10] & 0xffff, 1);
+  gc[0].sref = 12;
+  check("grant copy from a grant to another domain", HC(HYP_grant_table_op, 5, gc, 1), 0);
+  check("copy status: general error", gc[0].status, -1);
+  gc[0].sref = 5000;
+  check("grant copy from a reference past the table", HC(HYP_grant_table_op, 5, gc, 1), 0);
+  check("copy status: bad gntref", gc[0].status, -3);
+  check("grant copy bad pointer", HC(HYP_grant_table_op, 5, BAD_PTR, 1), -EFAULT);
   check("grant dump_table (removed)", HC(HYP_grant_table_op, 3, &qs, 1), -ENOSYS);
 
   /* multicall: two xen_version calls and a bad one */
