@@ -44,12 +44,30 @@ export class GrantTable {
 
   /** Entry `ref` of the v1 table: {u16 flags, u16 domid, u32 frame}, wherever its frame is. */
   entry(ref: number): { flags: number; domid: number; frame: number } {
-    const f = Math.floor(ref / (PAGE_SIZE / 8)), off = (ref % (PAGE_SIZE / 8)) * 8;
-    const g = this.gfnOf(f);
-    const b = g >= 0 ? this.bus.peek(g * PAGE_SIZE + off, 8) : this.shadows.get(f)?.subarray(off, off + 8);
-    if (!b) return { flags: 0, domid: 0, frame: 0 };
+    const b = this.entryBytes(ref);
     const dv = new DataView(b.buffer, b.byteOffset, 8);
     return { flags: dv.getUint16(0, true), domid: dv.getUint16(2, true), frame: dv.getUint32(4, true) };
+  }
+
+  /** The 8 bytes of entry `ref` (a copy). */
+  entryBytes(ref: number): Uint8Array {
+    const [f, off] = this.locate(ref);
+    const g = this.gfnOf(f);
+    const b = g >= 0 ? this.bus.peek(g * PAGE_SIZE + off, 8) : this.shadows.get(f)?.subarray(off, off + 8);
+    return b ? b.slice() : new Uint8Array(8);
+  }
+
+  setEntryBytes(ref: number, bytes: Uint8Array): void {
+    const [f, off] = this.locate(ref);
+    const g = this.gfnOf(f);
+    if (g >= 0) { this.bus.load(g * PAGE_SIZE + off, bytes); return; }
+    let shadow = this.shadows.get(f);
+    if (!shadow) this.shadows.set(f, (shadow = new Uint8Array(PAGE_SIZE)));
+    shadow.set(bytes, off);
+  }
+
+  private locate(ref: number): [frame: number, offset: number] {
+    return [Math.floor(ref / (PAGE_SIZE / 8)), (ref % (PAGE_SIZE / 8)) * 8];
   }
 
   /** Maps out whatever frame sits at `gfn` (remove_from_physmap); returns whether one did. */

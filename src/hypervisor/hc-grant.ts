@@ -1,7 +1,7 @@
 // grant_table_op (20): query_size, set_version / get_version (version 1 only on ARM), setup_table,
-// get_status_frames, cache_flush, and copy within dom0 (frames and its own grants), with Xen 4.17's
-// error paths (common/grant_table.c). Mapping, transferring and swapping grants is for a second domain,
-// which this platform does not have: -ENOSYS unless given no entries.
+// get_status_frames, cache_flush, copy within dom0 (frames and its own grants), with Xen 4.17's
+// error paths (common/grant_table.c), and swap_grant_ref. Mapping and transferring grants is for a
+// second domain, which this platform does not have: -ENOSYS unless given no entries.
 import { DOMID_SELF, E, GNTST, GNTTABOP_NAMES } from './abi';
 import { hex, type CallContext } from './hypercall-context';
 import { GuestFault } from './guest-memory';
@@ -88,8 +88,25 @@ export function grantTableOp(ctx: CallContext, [cmdArg, arg, count]: number[]): 
       return 0;
     }
     case 5: return grantCopy(ctx, arg, count);
-    case 0: case 1: case 4: case 7: case 11:
-      // map/unmap/transfer/unmap_and_replace/swap: with no entries Xen does nothing and says 0.
+    case 11: { // swap_grant_ref[count] {u32 ref_a, u32 ref_b, i16 status out}
+      for (let i = 0; i < count; i++) {
+        const e = arg + i * 12;
+        const a = mem.u32(e), b = mem.u32(e + 4);
+        if (i === 0) Object.assign(decoded, { ref_a: a, ref_b: b });
+        let status: number = GNTST.okay;
+        // Nothing is ever pinned here (no grant is mapped), so only the bounds can fail.
+        if (a >= gt.nrEntries || b >= gt.nrEntries) status = GNTST_bad_gntref;
+        else if (a !== b) {
+          const ea = gt.entryBytes(a);
+          gt.setEntryBytes(a, gt.entryBytes(b));
+          gt.setEntryBytes(b, ea);
+        }
+        mem.setU16(e + 8, status);
+      }
+      return 0;
+    }
+    case 0: case 1: case 4: case 7:
+      // map/unmap/transfer/unmap_and_replace: with no entries Xen does nothing and says 0.
       // With entries they would act on grants between domains, and this platform has only dom0: not
       // implemented (a known gap), so refused as a whole rather than half-done.
       return count === 0 ? 0 : E.NOSYS;

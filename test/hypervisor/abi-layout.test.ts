@@ -58,7 +58,7 @@ const FACTS: [string, number][] = [
   ['GTF_permit_access', 1], ['GTF_type_mask', 3], ['GTF_readonly', 4], ['sizeof(struct grant_entry_v1)', 8],
   ['offsetof(struct grant_entry_v1, domid)', 2], ['offsetof(struct grant_entry_v1, frame)', 4],
   ['GNTST_bad_gntref', -3], ['GNTST_bad_page', -9], ['GNTST_bad_copy_arg', -10], ['GNTST_permission_denied', GNTST.permission_denied],
-  ['GNTTABOP_copy', 5], ['GNTTABOP_get_status_frames', 9], ['GNTTABOP_cache_flush', 12], ['GNTST_bad_virt_addr', GNTST.bad_virt_addr], ['GNTST_general_error', GNTST.general_error], ['GNTST_bad_domain', GNTST.bad_domain],
+  ['GNTTABOP_copy', 5], ['GNTTABOP_get_status_frames', 9], ['GNTTABOP_swap_grant_ref', 11], ['sizeof(struct gnttab_swap_grant_ref)', 12], ['offsetof(struct gnttab_swap_grant_ref, status)', 8], ['GNTTABOP_cache_flush', 12], ['GNTST_bad_virt_addr', GNTST.bad_virt_addr], ['GNTST_general_error', GNTST.general_error], ['GNTST_bad_domain', GNTST.bad_domain],
   ['XENMAPSPACE_gmfn_foreign', 4], ['XENMAPSPACE_dev_mmio', 5],
   ['HVM_PARAM_CALLBACK_IRQ', 0], ['HVM_PARAM_STORE_PFN', 1], ['HVM_PARAM_STORE_EVTCHN', 2], ['HVM_PARAM_CONSOLE_PFN', 17],
   ['HVM_PARAM_CONSOLE_EVTCHN', 18], ['HVM_PARAM_MONITOR_RING_PFN', 28], ['HVMOP_guest_request_vm_event', 24],

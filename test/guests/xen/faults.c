@@ -39,6 +39,7 @@ static const struct call calls[] = {
   { "grant_table_op(get_version)", HYP_grant_table_op, 10, UNMAPPED, 1 },
   { "grant_table_op(cache_flush)", HYP_grant_table_op, 12, UNMAPPED, 1 },
   { "grant_table_op(copy)", HYP_grant_table_op, 5, UNMAPPED, 1 },
+  { "grant_table_op(swap_grant_ref)", HYP_grant_table_op, 11, UNMAPPED, 1 },
   { "vcpu_op(register_runstate_memory_area)", HYP_vcpu_op, 5, 0, UNMAPPED },
   { "vcpu_op(register_vcpu_info)", HYP_vcpu_op, 10, 0, UNMAPPED },
   { "hvm_op(set_param)", HYP_hvm_op, 0, UNMAPPED, 0 },

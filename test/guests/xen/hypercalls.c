@@ -287,6 +287,12 @@ int main(u32 r0, u32 r1, u32 r2) {
   check("grant copy from a reference past the table", HC(HYP_grant_table_op, 5, gc, 1), 0);
   check("copy status: bad gntref", gc[0].status, -3);
   check("grant copy bad pointer", HC(HYP_grant_table_op, 5, BAD_PTR, 1), -EFAULT);
+  struct { u32 a, b; s16 status; u16 pad; } sw[2] = { { 10, 12, 99 }, { 10, 5000, 99 } };
+  check("grant swap_grant_ref", HC(HYP_grant_table_op, 11, sw, 2), 0);
+  check("swap status okay", sw[0].status, 0);
+  check("ref 10 now holds ref 12's entry (granted to domain 3)", gnt[2 * 10], 1 | (3 << 16));
+  check("ref 12 now holds ref 10's entry", gnt[2 * 12], 1);
+  check("swap status: bad gntref", sw[1].status, -3);
   check("grant dump_table (removed)", HC(HYP_grant_table_op, 3, &qs, 1), -ENOSYS);
 
   /* multicall: two xen_version calls and a bad one */
