@@ -49,14 +49,8 @@ function dtcMessages(name: string): DtcMessage[] {
   return out;
 }
 
-// TODO(dtcore): on broken-ref.dts the library also reports "Failed prerequisite 'phandle_references'" for 18
-// checks, which dtc 1.6.1 does not print; reported to dtcore, visible as TODO until the library matches dtc.
-const WAITING_FOR_DTCORE: Record<string, string> = {
-  'broken-ref.dts': 'waits for failed-prerequisite messages to be printed only when dtc prints them',
-};
-
 for (const name of ['broken-ref.dts', 'syntax-error.dts', 'board.dts']) {
-  test(`diagnostics of ${name} are dtc's: same checks, messages and positions`, { todo: WAITING_FOR_DTCORE[name] }, (t) => {
+  test(`diagnostics of ${name} are dtc's: same checks, messages and positions`, (t) => {
     if (!requireTools(t, ['dtc'], 'device-tree-compiler')) return;
     const want = dtcMessages(name);
     const got = features().diagnostics(file(name));
