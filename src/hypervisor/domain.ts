@@ -137,13 +137,21 @@ export class Domain implements EventHost, PsciHost {
     this.vcpus[vcpu].powerOff();
     this.onEvent({ kind: 'vcpu', vcpu, online: false, icount: this.vcpus[vcpu].icount });
   }
+  suspend(vcpu: number): void {
+    const v = this.vcpus[vcpu];
+    if (!v.irqPending) v.block(() => v.irqPending);
+  }
   systemOff(): void { this.shutdown(0); }
   systemReset(): void { this.shutdown(1); }
 
   // ---- services for the hypercall handlers ----
   shutdown(reason: number, vcpu = 0): void {
-    const name = (SHUTDOWN_NAMES[reason] ?? 'crash') as ShutdownReason;
     if (this.shutdownInfo) return;
+    // Xen's domain_shutdown: a code set earlier (SCHEDOP_shutdown_code) wins over the reason given now;
+    // hwdom_shutdown reboots the machine for a reason it does not know.
+    if (this.shutdownCode === null) this.shutdownCode = reason;
+    reason = this.shutdownCode < SHUTDOWN_NAMES.length ? this.shutdownCode : 1;
+    const name = (SHUTDOWN_NAMES[reason] ?? 'crash') as ShutdownReason;
     this.shutdownInfo = { reason: name, code: reason, vcpu };
     this.board.halt(SHUTDOWN_EXIT[name]);
   }

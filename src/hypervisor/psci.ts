@@ -32,6 +32,8 @@ export interface PsciHost {
   /** Starts a vCPU at `entry` (bit 0: Thumb) with r0 = context. */
   powerOn(vcpu: number, entry: number, context: number): void;
   powerOff(vcpu: number): void;
+  /** CPU_SUSPEND: the vCPU sleeps until an interrupt is pending for it (whatever its CPSR.I). */
+  suspend(vcpu: number): void;
   systemOff(): void;
   systemReset(): void;
 }
@@ -49,7 +51,8 @@ export function smcccCall(host: PsciHost, vcpu: number, fid: number, a1: number,
       // No firmware workarounds are needed on an emulated core; SOC_ID is not implemented.
       return (a1 >>> 0) === PSCI.SMCCC_VERSION ? PSCI_RET.SUCCESS : PSCI_RET.NOT_SUPPORTED;
     case PSCI.FEATURES: return SUPPORTED.has(a1 >>> 0) ? PSCI_RET.SUCCESS : PSCI_RET.NOT_SUPPORTED;
-    case PSCI.CPU_SUSPEND: return PSCI_RET.SUCCESS; // a standby that wakes at once is allowed
+    // Xen's vpsci: vcpu_block_unless_event_pending, then success (the power state is not looked at).
+    case PSCI.CPU_SUSPEND: host.suspend(vcpu); return PSCI_RET.SUCCESS;
     case PSCI.MIGRATE_INFO_TYPE: return 2; // Trusted OS not present: no migration needed
     case PSCI.CPU_OFF: case PSCI.V0_1_CPU_OFF:
       host.powerOff(vcpu);

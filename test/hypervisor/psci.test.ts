@@ -30,3 +30,12 @@ test('psci guest on 1 vCPU: CPU_ON of a missing vCPU fails and the guest crashes
   assert.ok(failedChecks(r.console).some((l) => l.startsWith('FAIL CPU_ON(cpu 1): got -2 expected 0')));
   assert.equal(r.result.shutdown?.reason, 'crash');
 });
+
+test('psci guest: SYSTEM_OFF after a shutdown code was set ends with that code, as Xen\'s domain_shutdown', async (t) => {
+  if (!requireTools(t, [CROSS.gcc], 'gcc-arm-linux-gnueabihf')) return;
+  // As if the guest had called SCHEDOP_shutdown_code(reboot) earlier: the first code set wins.
+  const r = bootGuest(await xenGuest('psci'), { cpus: 3 }, undefined, (d) => { d.domain.shutdownCode = 1; });
+  assert.deepEqual(failedChecks(r.console), []);
+  assert.equal(r.calls[r.calls.length - 1].name, 'SYSTEM_OFF');
+  assert.deepEqual(r.result.shutdown, { reason: 'reboot', code: 1, exitStatus: 129 });
+});

@@ -1,10 +1,11 @@
 /* PSCI 1.1 and SMCCC 1.2 over HVC #0 with three vCPUs (run with cpus = 3): version and feature
    queries, CPU_ON with the entry state and context, ALREADY_ON, INVALID_PARAMETERS, AFFINITY_INFO
    following CPU_OFF, restarting a vCPU, the PSCI 0.1 cpu_on ID from the device tree, an event-channel
-   IPI to a secondary vCPU, and SYSTEM_OFF to end. */
+   IPI to a secondary vCPU, CPU_SUSPEND sleeping until an interrupt is pending, and SYSTEM_OFF to end. */
 #include "rt/xrt.h"
 
 #define PSCI_VERSION 0x84000000u
+#define CPU_SUSPEND 0x84000001u
 #define CPU_OFF 0x84000002u
 #define CPU_ON 0x84000003u
 #define AFFINITY_INFO 0x84000004u
@@ -15,6 +16,8 @@
 static volatile u32 started[4], context_seen[4], cpsr_seen[4], sctlr_seen[4], release[4], ipi_hits[4];
 static u8 shared_page[4096] __attribute__((aligned(4096)));
 static u8 vcpu_pages[4][64] __attribute__((aligned(64)));
+
+static inline u32 cntvct_lo(void) { u32 lo, hi; __asm__ volatile("isb\n\tmrrc p15, 1, %0, %1, c14" : "=r"(lo), "=r"(hi)); return lo; }
 
 static void on_irq(u32 irq) {
   u32 me = mpidr() & 0xf;
@@ -101,6 +104,17 @@ int main(void) {
   release[2] = 1;
   for (int i = 0; i < 1000 && (smccc(AFFINITY_INFO, 1, 0, 0) != 1 || smccc(AFFINITY_INFO, 2, 0, 0) != 1); i++);
   check("cpus 1 and 2 off again", smccc(AFFINITY_INFO, 1, 0, 0) + smccc(AFFINITY_INFO, 2, 0, 0), 2);
+  /* CPU_SUSPEND blocks until an interrupt is pending, even with IRQs masked (Xen's vpsci), then returns
+     success: with the virtual timer 200000 ticks ahead, at least that much time has passed. */
+  irq_off();
+  gic_enable(27);
+  __asm__ volatile("mcr p15, 0, %0, c14, c3, 0\n\tmcr p15, 0, %1, c14, c3, 1\n\tisb" :: "r"(200000), "r"(1));
+  u32 t0 = cntvct_lo();
+  check("CPU_SUSPEND with IRQs masked", smccc(CPU_SUSPEND, 0, 0, 0), 0);
+  u32 slept = cntvct_lo() - t0;
+  check("CPU_SUSPEND returned once the timer interrupt was pending", slept >= 200000 && slept < 210000, 1);
+  __asm__ volatile("mcr p15, 0, %0, c14, c3, 1\n\tisb" :: "r"(0));
+  irq_on();
   print(failures ? "RESULT: FAIL\n" : "RESULT: PASS 0 failure(s)\n");
   if (failures) return 1;
   smccc(SYSTEM_OFF, 0, 0, 0);
