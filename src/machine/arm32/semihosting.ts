@@ -13,6 +13,11 @@ const ADP_Stopped_ApplicationExit = 0x20026;
 /** Ticks of the virtual counter per second (CNTFRQ). */
 const COUNTER_HZ = 62_500_000;
 
+/** ENOENT, the errno a failed SYS_OPEN leaves (only ":tt" exists here; QEMU reports the host's errno). */
+const ENOENT = 2;
+/** The errno of each host's last failed call, for SYS_ERRNO. */
+const lastErrno = new WeakMap<SemihostingHost, number>();
+
 /** Handles one call; returns the value for r0, or 'exit' when the guest ended the run. */
 export function semihostingCall(cpu: Arm32Cpu, host: SemihostingHost): number | 'exit' {
   const op = cpu.getReg(0), arg = cpu.getReg(1);
@@ -60,7 +65,7 @@ export function semihostingCall(cpu: Arm32Cpu, host: SemihostingHost): number | 
     case SYS.OPEN: {
       // ":tt" is the console: mode 0-3 read (stdin), 4-7 write (stdout), 8-11 append (stderr).
       const name = new TextDecoder().decode(bytes(word(0), word(2)));
-      if (name !== ':tt') return -1;
+      if (name !== ':tt') { lastErrno.set(host, ENOENT); return -1; }
       const mode = word(1);
       return mode < 4 ? 0 : mode < 8 ? 1 : 2;
     }
@@ -68,7 +73,7 @@ export function semihostingCall(cpu: Arm32Cpu, host: SemihostingHost): number | 
     case SYS.ISTTY: return word(0) <= 2 ? 1 : 0;
     case SYS.ISERROR: return (word(0) | 0) < 0 ? 1 : 0;
     case SYS.SEEK: case SYS.FLEN: return -1;
-    case SYS.ERRNO: return 0;
+    case SYS.ERRNO: return lastErrno.get(host) ?? 0;
     case SYS.CLOCK: return Math.floor(now() / (COUNTER_HZ / 100));
     case SYS.TIME: return Math.floor(host.time());
     case SYS.ELAPSED: {
