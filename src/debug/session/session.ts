@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { parseLaunchConfig } from '../launch-config';
 import { DebugRuntime, type StopInfo } from '../runtime/runtime';
 import { createTarget } from '../runtime/targets';
-import { inlinedCallsAt } from '../runtime/inline';
+import { inlinedCallsAt, visibleInlinedCalls } from '../runtime/inline';
 import type { UnwoundFrame } from '../runtime/unwind';
 import type { Die } from '../dwarf/info';
 import { coreRegisters, bankedRegisters, cp15Registers, vfpRegisters, CORE_NAMES } from '../runtime/registers';
@@ -353,7 +353,9 @@ export class XenarmDebugSession extends DebugSession {
         const q = index === 0 ? f.pc : f.pc - 1;
         const fn = p?.functionAt(f.pc);
         const here = p?.frameLocation(q);
-        const calls = p ? inlinedCallsAt(p, q) : [];
+        const stop = rt.lastStop;
+        const atUserBreakpoint = !!stop && stop.cpu === cpu && /breakpoint/.test(stop.reason);
+        const calls = p ? (index === 0 ? visibleInlinedCalls(p, inlinedCallsAt(p, q), q, atUserBreakpoint) : inlinedCallsAt(p, q)) : [];
         for (let j = calls.length - 1; j >= 0; j--) {
           const loc = j === calls.length - 1 ? here : calls[j + 1].callPath && calls[j + 1].callLine ? { path: calls[j + 1].callPath!, line: calls[j + 1].callLine!, column: 1 } : undefined;
           all.push({ index, f, name: calls[j].name, loc, scope: calls[j].die });

@@ -60,8 +60,8 @@ function parseVars(block: string): Map<string, string> {
   return m;
 }
 
-/** gdb's stops at `breaks` (locations as gdb takes them), with `depth` frames of each. */
-async function gdbStops(elf: string, breaks: string[], stops: number, depth: number): Promise<Stop[]> {
+/** gdb's stops at `breaks` (locations as gdb takes them), then after each `then` command, with `depth` frames of each. */
+async function gdbStops(elf: string, breaks: string[], stops: number, depth: number, then = 'continue'): Promise<Stop[]> {
   const port = await freePort();
   const qemu = spawn('qemu-system-arm', ['-M', 'virt', '-cpu', 'cortex-a15', '-m', '64', '-nographic', '-semihosting', '-kernel', elf, '-S', '-gdb', `tcp:127.0.0.1:${port}`], { stdio: 'ignore' });
   try {
@@ -69,7 +69,7 @@ async function gdbStops(elf: string, breaks: string[], stops: number, depth: num
     const ex = ['-nx', '-batch', '-ex', 'set pagination off', '-ex', 'set width 0', '-ex', `target remote 127.0.0.1:${port}`];
     for (const b of breaks) ex.push('-ex', `break ${b}`);
     for (let i = 0; i < stops; i++) {
-      ex.push('-ex', 'continue', '-ex', 'echo @@stop\\n', '-ex', 'p/x $pc');
+      ex.push('-ex', i === 0 ? 'continue' : then, '-ex', 'echo @@stop\\n', '-ex', 'p/x $pc');
       for (let k = 0; k < depth; k++) ex.push('-ex', `echo @@frame\\n`, '-ex', `frame ${k}`, '-ex', 'info args', '-ex', 'info locals');
     }
     const r = spawnSync('gdb-multiarch', [...ex, elf], { encoding: 'utf8', timeout: 120000 });
@@ -172,6 +172,27 @@ test('inlined calls are frames of their own, as gdb shows them (-O2, DWARF 5, AR
       if (k + 1 < want.length) ev = await stepAndWait(dc, dc.continueRequest({ threadId: 1 }));
     }
     assert.ok(count.values >= 40, `${count.values} values compared`);
+  } finally {
+    await dc.stop();
+  }
+});
+
+test('stepping onto inlined code shows the caller at the call, as gdb does (-O2, DWARF 5, ARM)', async (t) => {
+  if (!requireTools(t, [CROSS.gcc, 'gdb-multiarch', 'qemu-system-arm'], 'gcc-arm-linux-gnueabihf, gdb-multiarch, qemu-system-arm')) return;
+  const { buildOne } = await import(join(ROOT, 'test', 'guests', 'build.mjs'));
+  const elf = buildOne('dap-opt-arm-dwarf5.elf', [SOURCE], ['-marm', '-O2', '-g']) as string;
+  // break walk, then one `next`: gdb stops on the first instruction of the inlined scale() (a range
+  // of it starts there) and shows walk at the call's line.
+  const [atWalk, afterNext] = await gdbStops(elf, ['walk'], 2, 2, 'next');
+  const dc = await client();
+  try {
+    await launchAndStop(dc, launchArgs(elf), () => dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'walk' }] }));
+    const count = { optimizedOut: 0, values: 0 };
+    compareStop(0, atWalk, await adapterFrames(dc, 2), count);
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
+    await stepAndWait(dc, dc.nextRequest({ threadId: 1 }));
+    compareStop(1, afterNext, await adapterFrames(dc, 2), count);
+    assert.equal(afterNext.frames[0].name, 'walk');
   } finally {
     await dc.stop();
   }
