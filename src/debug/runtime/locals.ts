@@ -179,6 +179,20 @@ export function localsAt(program: ProgramInfo, state: FrameState, read: Location
       const t = typed(d, byOffset);
       const info: LocalInfo = { name, address: 0, size: t ? t.type.bits / 8 : 4, type: t?.type ?? Types.uint, typeName: t?.name ?? '?', kind: d.tag === DW_TAG.formal_parameter ? 'parameter' : 'local' };
       out.push(info);
+      // A constant the compiler folded away: DW_AT_const_value instead of a location.
+      const cv = d.attrs.find((a) => a.name === DW_AT.const_value)?.value;
+      if (cv !== undefined && !d.attrs.some((a) => a.name === DW_AT.location)) {
+        if (!t) { info.unavailable = 'aggregate constant: not shown'; continue; }
+        const bytes = new Uint8Array(info.size);
+        if (cv instanceof Uint8Array) bytes.set(cv.subarray(0, info.size));
+        else if (typeof cv === 'number' || typeof cv === 'bigint') {
+          let v = BigInt.asUintN(64, BigInt(cv));
+          for (let k = 0; k < info.size; k++) { bytes[k] = Number(v & 0xffn); v >>= 8n; }
+        } else { info.unavailable = 'constant of an unsupported form'; continue; }
+        info.value = bytes;
+        info.where = 'constant';
+        continue;
+      }
       let expr: Uint8Array | undefined | 'none';
       try { expr = expressionAt(d, pc, program); } catch (e) { info.unavailable = (e as Error).message; continue; }
       if (expr === 'none' || expr === undefined) { info.unavailable = 'optimized out'; continue; }

@@ -1,7 +1,8 @@
 /* Optimised code for the variables-vs-gdb test (built -O2 -g, DWARF 5 and 4): parameters and locals
  * in registers, moved between registers and the stack, computed (DW_OP_stack_value), split in pieces
  * (a 64-bit value in two registers), dead after their last use (entry values, location lists), and
- * live in callers' callee-saved registers across calls, and an inlined call shown as a frame. The @markers name the lines the test stops at. */
+ * live in callers' callee-saved registers across calls, folded into DW_AT_const_value, and an inlined
+ * call shown as a frame. The @markers name the lines the test stops at. */
 #include "rt.h"
 
 volatile u32 sink_v;
@@ -46,6 +47,8 @@ int main(void) {
   u32 s = walk(table, 5);
   show("m", m);
   show("w", (u32)w);
+  u64 big = 0x0123456789abcdefull; /* a constant wider than a register: DW_OP_implicit_value */
   show("s", s); /* @main-show */
+  show64("big", big + w);
   return 0;
 }
