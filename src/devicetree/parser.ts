@@ -34,6 +34,8 @@ class SyntaxAbort extends Error {}
 class DepthAbort extends SyntaxAbort {}
 
 const M64 = (1n << 64n) - 1n;
+/** bison's default stack limit, which dtc's parser keeps. */
+const YYMAXDEPTH = 10000;
 const M32 = 0xffffffffn;
 const M16 = 0xffffn;
 const M8 = 0xffn;
@@ -176,16 +178,22 @@ export class Parser {
   private headers(): { plugin: boolean } {
     const hs: { plugin: boolean; pos: SourcePos }[] = [];
     do {
+      const base = this.sp;
       const v = this.expect('V1');
+      this.push(v);
       let end = this.expectChar(';');
+      this.push(end);
       let plugin = false;
       if (this.is('PLUGIN')) {
-        this.advance();
+        this.push(this.advance());
         end = this.expectChar(';');
+        this.push(end);
         plugin = true;
       }
+      this.sp = base + 1;
       hs.push({ plugin, pos: tokenSpan(v, end) });
     } while (this.is('V1'));
+    this.sp = 2;
     // headers: header | header headers  (right recursive: the innermost pair is compared first)
     for (let i = hs.length - 2; i >= 0; i--) {
       if (hs[i]!.plugin !== hs[i + 1]!.plugin) this.error(span(hs[i + 1]!.pos, hs[hs.length - 1]!.pos), "Header flags don't match earlier ones");
@@ -196,23 +204,36 @@ export class Parser {
   private memreserves(): ReserveEntry[] {
     const list: ReserveEntry[] = [];
     for (;;) {
+      const base = this.sp;
       if (this.is('MEMRESERVE')) {
         list.push(this.memreserve([]));
       } else if (this.is('LABEL')) {
         // Labels here can only belong to a memreserve (a devicetree never starts with a label).
         const labels: string[] = [];
-        while (this.is('LABEL')) labels.push(this.advance().text);
+        while (this.is('LABEL')) {
+          const l = this.advance();
+          this.push(l);
+          labels.push(l.text);
+        }
         if (!this.is('MEMRESERVE')) this.syntaxError();
         list.push(this.memreserve(labels));
-      } else return list;
+      } else {
+        // memreserves: /* empty */, then every memreserve kept on the stack is reduced.
+        this.push(this.tok);
+        this.sp = 3;
+        return list;
+      }
+      this.sp = base + 1;
     }
   }
 
   private memreserve(labels: string[]): ReserveEntry {
     const start = this.expect('MEMRESERVE');
+    this.push(start);
     const address = this.integerPrim().v;
     const size = this.integerPrim().v;
     const end = this.expectChar(';');
+    this.push(end);
     const r: ReserveEntry = { address, size, labels: [], pos: tokenSpan(start, end) };
     for (let i = labels.length - 1; i >= 0; i--) if (!r.labels.includes(labels[i]!)) r.labels.unshift(labels[i]!);
     return r;
@@ -224,12 +245,14 @@ export class Parser {
 
   private devicetree(): Node {
     let root: Node;
+    // Stack entries below each top-level block: the start state, headers, memreserves (and devicetree after the first block).
     if (this.isChar('/')) {
-      this.advance();
+      this.push(this.advance());
       root = this.nodedef();
       root.name = '';
     } else if (this.isRef()) {
       const ref = this.advance();
+      this.push(ref);
       const nd = this.nodedef();
       if (!this.plugin) this.error(nd.pos!, `Label or path ${ref.text} not found`);
       root = newNode('');
@@ -237,14 +260,17 @@ export class Parser {
     } else this.syntaxError();
 
     for (;;) {
+      this.sp = 4;
       if (this.isChar('/')) {
-        this.advance();
+        this.push(this.advance());
         const nd = this.nodedef();
         mergeNodes(root, nd);
       } else if (this.is('LABEL')) {
         const label = this.advance();
+        this.push(label);
         if (!this.isRef()) this.syntaxError();
         const ref = this.advance();
+        this.push(ref);
         const nd = this.nodedef();
         const target = getNodeByRef(root, ref.text);
         if (target) {
@@ -253,6 +279,7 @@ export class Parser {
         } else this.error(ref.pos, `Label or path ${ref.text} not found`);
       } else if (this.is('PATH_REF')) {
         const ref = this.advance();
+        this.push(ref);
         const nd = this.nodedef();
         if (this.plugin) this.addOrphan(root, nd, ref.text);
         else {
@@ -262,6 +289,7 @@ export class Parser {
         }
       } else if (this.is('LABEL_REF')) {
         const ref = this.advance();
+        this.push(ref);
         const nd = this.nodedef();
         const target = getNodeByRef(root, ref.text);
         if (target) mergeNodes(target, nd);
@@ -269,9 +297,11 @@ export class Parser {
         else this.error(ref.pos, `Label or path ${ref.text} not found`);
       } else if (this.is('DEL_NODE') || this.is('OMIT_NO_REF')) {
         const kw = this.advance();
+        this.push(kw);
         if (!this.isRef()) this.syntaxError();
         const ref = this.advance();
-        this.expectChar(';');
+        this.push(ref);
+        this.push(this.expectChar(';'));
         const target = getNodeByRef(root, ref.text);
         if (!target) this.error(ref.pos, `Label or path ${ref.text} not found`);
         else if (kw.kind === 'DEL_NODE') deleteNode(target);
@@ -302,26 +332,53 @@ export class Parser {
     addChild(dt, frag);
   }
 
-  /** Nesting depth of nodes and parenthesised expressions; bison's stack is bounded too. */
+  /**
+   * dtc's parser is bison's: its stack holds one entry per grammar symbol of the input read so far and
+   * not yet reduced, and has room for YYMAXDEPTH (10,000) entries. Right-recursive rules keep their
+   * items on it (every sibling node, every label before a node or property, every /memreserve/), as do
+   * open nodes (3 entries each) and parentheses. `sp` follows that count; the push that would make it
+   * 10,000 fails as dtc does, with "memory exhausted" at the token being read.
+   */
+  private sp = 1;
+  private push(at: Token): void {
+    if (++this.sp >= YYMAXDEPTH) {
+      this.messages.push({ prefix: 'Error', message: 'memory exhausted', pos: at.pos });
+      throw new DepthAbort();
+    }
+  }
+
+  /**
+   * Nesting of parentheses and unary operators (256) and of nodes (1,000), bounded below bison's
+   * limit so that recursion here and in every later pass stays within the JavaScript stack. dtc
+   * accepts up to about 9,990 parentheses and 3,330 nested nodes; no real tree comes near either.
+   */
   private depth = 0;
+  private nodeDepth = 0;
   private enter(): void {
-    if (++this.depth > 1000) {
+    if (++this.depth > 256) {
       this.messages.push({ prefix: 'Error', message: 'memory exhausted', pos: this.tok.pos });
       throw new DepthAbort();
     }
   }
 
+  /** nodedef: '{' proplist subnodes '}' ';' (one entry once reduced). */
   private nodedef(): Node {
-    this.enter();
-    try {
-      return this.nodedefInner();
-    } finally {
-      this.depth--;
+    const base = this.sp;
+    if (++this.nodeDepth > 1000) {
+      this.messages.push({ prefix: 'Error', message: 'memory exhausted', pos: this.tok.pos });
+      throw new DepthAbort();
     }
+    const n = this.nodedefInner();
+    this.nodeDepth--;
+    this.sp = base + 1;
+    return n;
   }
 
   private nodedefInner(): Node {
     const open = this.expectChar('{');
+    this.push(open);
+    // proplist: /* empty */ is reduced at once (a default reduction: no look-ahead read yet).
+    this.push(open);
     const props: Property[] = [];
     const children: Node[] = [];
     for (;;) {
@@ -347,6 +404,7 @@ export class Parser {
       }
       if (this.recover && (isProp || isNode)) {
         const save = this.messages.length;
+        const sp = this.sp;
         try {
           if (isProp) {
             const p = this.propdef();
@@ -359,6 +417,7 @@ export class Parser {
         } catch (e) {
           if (!(e instanceof SyntaxAbort) || e instanceof DepthAbort) throw e;
           void save;
+          this.sp = sp + (isNode ? 1 : 0);
           this.recovered = true;
           this.skipItem();
         }
@@ -376,8 +435,11 @@ export class Parser {
         children.push(this.subnode());
       } else break;
     }
-    this.expectChar('}');
+    // subnodes: /* empty */ with '}' as look-ahead, then '}' and ';'.
+    this.push(this.tok);
+    this.push(this.expectChar('}'));
     const semi = this.expectChar(';');
+    this.push(semi);
     const n = newNode('');
     n.properties = props;
     for (const c of children) addChild(n, c);
@@ -385,57 +447,97 @@ export class Parser {
     return n;
   }
 
+  /** subnode (one stack entry once reduced; siblings stay on the stack until the parent's '}'). */
   private subnode(): Node {
-    if (this.is('LABEL')) {
-      const l = this.advance();
-      const n = this.subnode();
-      addLabel(n, l.text, l.pos);
-      return n;
+    const base = this.sp;
+    const n = this.subnodeInner();
+    this.sp = base + 1;
+    return n;
+  }
+
+  private subnodeInner(): Node {
+    // subnode: DT_LABEL subnode | DT_OMIT_NO_REF subnode, read in a loop (thousands of labels must
+    // not recurse); the prefixes apply innermost first, as bison reduces them.
+    const prefixes: Token[] = [];
+    while (this.is('LABEL') || this.is('OMIT_NO_REF')) {
+      const t = this.advance();
+      this.push(t);
+      prefixes.push(t);
     }
-    if (this.is('OMIT_NO_REF')) {
-      this.advance();
-      const n = this.subnode();
-      n.omitIfNoRef = true;
-      return n;
+    const n = this.subnodeBody();
+    for (let i = prefixes.length - 1; i >= 0; i--) {
+      const t = prefixes[i]!;
+      if (t.kind === 'LABEL') addLabel(n, t.text, t.pos);
+      else n.omitIfNoRef = true;
     }
+    return n;
+  }
+
+  private subnodeBody(): Node {
     if (this.is('DEL_NODE')) {
       const del = this.advance();
+      this.push(del);
       const name = this.expect('PROPNODENAME');
+      this.push(name);
       const semi = this.expectChar(';');
+      this.push(semi);
       const n = newNode(name.text);
       n.deleted = true;
       n.pos = tokenSpan(del, semi);
       return n;
     }
     const name = this.expect('PROPNODENAME');
+    this.push(name);
     const n = this.nodedef();
     n.name = name.text;
     return n;
   }
 
+  /** propdef (reduced at once into proplist, which is left-recursive: properties do not pile up). */
   private propdef(): Property {
-    if (this.is('LABEL')) {
+    const base = this.sp;
+    const p = this.propdefInner();
+    this.sp = base;
+    return p;
+  }
+
+  private propdefInner(): Property {
+    // propdef: DT_LABEL propdef, read in a loop; labels apply innermost first.
+    const labels: Token[] = [];
+    while (this.is('LABEL')) {
       const l = this.advance();
-      const p = this.propdef();
-      addLabel(p, l.text, l.pos);
-      return p;
+      this.push(l);
+      labels.push(l);
     }
+    const p = this.propdefBody();
+    for (let i = labels.length - 1; i >= 0; i--) addLabel(p, labels[i]!.text, labels[i]!.pos);
+    return p;
+  }
+
+  private propdefBody(): Property {
     if (this.is('DEL_PROP')) {
-      this.advance();
+      this.push(this.advance());
       const name = this.expect('PROPNODENAME');
-      this.expectChar(';');
+      this.push(name);
+      this.push(this.expectChar(';'));
       const p = newProperty(name.text, { bytes: allocBytes(0), markers: [] });
       p.deleted = true;
       return p;
     }
     const name = this.expect('PROPNODENAME');
+    this.push(name);
     if (this.isChar(';')) {
       const semi = this.advance();
+      this.push(semi);
       return newProperty(name.text, { bytes: allocBytes(0), markers: [] }, tokenSpan(name, semi));
     }
-    this.expectChar('=');
+    const eq = this.expectChar('=');
+    this.push(eq);
+    // propdataprefix: /* empty */ (a default reduction, positioned at '=').
+    this.push(eq);
     const d = this.propdata();
     const semi = this.expectChar(';');
+    this.push(semi);
     return newProperty(name.text, d.toData(), tokenSpan(name, semi));
   }
 
@@ -464,20 +566,28 @@ export class Parser {
   }
   private buffer: Token[] = [];
 
+  /** propdata, with the propdataprefix entry already pushed (left-recursive: one entry while reading items). */
   private propdata(): DataBuilder {
     const d = new DataBuilder();
+    const base = this.sp;
     for (;;) {
       while (this.is('LABEL')) {
         const l = this.advance();
+        this.push(l);
+        this.sp = base;
         d.marker(MarkerType.Label, l.text, l.pos);
       }
       this.propItem(d);
+      this.sp = base;
       while (this.is('LABEL')) {
         const l = this.advance();
+        this.push(l);
+        this.sp = base;
         d.marker(MarkerType.Label, l.text, l.pos);
       }
       if (this.isChar(',')) {
-        this.advance();
+        this.push(this.advance());
+        this.sp = base;
         continue;
       }
       return d;
@@ -487,6 +597,7 @@ export class Parser {
   private propItem(d: DataBuilder): void {
     if (this.is('STRING')) {
       const s = this.advance();
+      this.push(s);
       const u = unescapeString(s.text);
       if (u.fatal) throw new FatalError(u.fatal, s.pos);
       d.marker(MarkerType.TypeString);
@@ -495,36 +606,47 @@ export class Parser {
     }
     if (this.isRef()) {
       const r = this.advance();
+      this.push(r);
       d.marker(MarkerType.TypeString, r.text, r.pos);
       d.marker(MarkerType.RefPath, r.text, r.pos);
       return;
     }
     if (this.isChar('[')) {
-      this.advance();
+      const open = this.advance();
+      this.push(open);
+      this.push(open); // bytestring: /* empty */
+      const inner = this.sp;
       d.marker(MarkerType.TypeUint8);
       for (;;) {
-        if (this.is('BYTE')) d.append([Number(this.advance().value!)]);
-        else if (this.is('LABEL')) {
+        if (this.is('BYTE')) {
+          const b = this.advance();
+          this.push(b);
+          d.append([Number(b.value!)]);
+        } else if (this.is('LABEL')) {
           const l = this.advance();
+          this.push(l);
           d.marker(MarkerType.Label, l.text, l.pos);
         } else break;
+        this.sp = inner;
       }
-      this.expectChar(']');
+      this.push(this.expectChar(']'));
       return;
     }
     if (this.is('INCBIN')) {
       const kw = this.advance();
-      this.expectChar('(');
+      this.push(kw);
+      this.push(this.expectChar('('));
       const fnTok = this.expect('STRING');
+      this.push(fnTok);
       let offset: bigint | undefined;
       let length: bigint | undefined;
       if (this.isChar(',')) {
-        this.advance();
+        this.push(this.advance());
         offset = this.integerPrim().v;
-        this.expectChar(',');
+        this.push(this.expectChar(','));
         length = this.integerPrim().v;
       }
-      this.expectChar(')');
+      this.push(this.expectChar(')'));
       const u = unescapeString(fnTok.text);
       if (u.fatal) throw new FatalError(u.fatal, fnTok.pos);
       const fname = u.bytes.split('\0')[0]!;
@@ -545,27 +667,33 @@ export class Parser {
     }
     // arrayprefix ... '>'
     let bits = 32;
+    const itemBase = this.sp;
     if (this.is('BITS')) {
-      this.advance();
+      this.push(this.advance());
       const lit = this.expect('LITERAL');
+      this.push(lit);
       const v = lit.value!;
       if (v === 8n || v === 16n || v === 32n || v === 64n) bits = Number(v);
       else {
         this.error(lit.pos, 'Array elements must be 8, 16, 32 or 64-bits');
         bits = 32;
       }
-      this.expectChar('<');
-    } else this.expectChar('<');
+      this.push(this.expectChar('<'));
+    } else this.push(this.expectChar('<'));
+    // Reduced to arrayprefix, which is left-recursive: cells do not pile up.
+    this.sp = itemBase + 1;
     const type = bits === 8 ? MarkerType.TypeUint8 : bits === 16 ? MarkerType.TypeUint16 : bits === 64 ? MarkerType.TypeUint64 : MarkerType.TypeUint32;
     d.marker(type);
     for (;;) {
       if (this.isRef()) {
         const r = this.advance();
+        this.push(r);
         if (bits === 32) d.marker(MarkerType.RefPhandle, r.text, r.pos);
         else this.error(r.pos, 'References are only allowed in arrays with 32-bit elements.');
         d.appendInt(M64 >> BigInt(64 - bits), bits);
       } else if (this.is('LABEL')) {
         const l = this.advance();
+        this.push(l);
         d.marker(MarkerType.Label, l.text, l.pos);
       } else if (this.is('LITERAL') || this.is('CHAR_LITERAL') || this.isChar('(')) {
         const e = this.integerPrim();
@@ -576,8 +704,9 @@ export class Parser {
           d.appendInt(v & mask, bits);
         } else d.appendInt(v, bits);
       } else break;
+      this.sp = itemBase + 1;
     }
-    this.expectChar('>');
+    this.push(this.expectChar('>'));
   }
 
   // ---- integer expressions (uint64, C precedence) ----
@@ -585,23 +714,30 @@ export class Parser {
   private integerPrim(): Expr {
     if (this.is('LITERAL') || this.is('CHAR_LITERAL')) {
       const t = this.advance();
+      this.push(t);
       return { v: t.value!, first: t, last: t };
     }
+    const base = this.sp;
     const open = this.expectChar('(');
+    this.push(open);
     this.enter();
     const e = this.expr();
     this.depth--;
     const close = this.expectChar(')');
+    this.push(close);
+    this.sp = base + 1;
     return { v: e.v, first: open, last: close };
   }
 
   private expr(): Expr {
+    const base = this.sp;
     const c = this.binary(0);
     if (this.isChar('?')) {
-      this.advance();
+      this.push(this.advance());
       const a = this.expr();
-      this.expectChar(':');
+      this.push(this.expectChar(':'));
       const b = this.expr();
+      this.sp = base + 1;
       return { v: c.v ? a.v : b.v, first: c.first, last: b.last };
     }
     return c;
@@ -620,12 +756,14 @@ export class Parser {
 
   private binary(level: number): Expr {
     if (level >= Parser.LEVELS.length) return this.unary();
+    const base = this.sp;
     let l = this.binary(level + 1);
     for (;;) {
       const op = this.opHere(Parser.LEVELS[level]!.ops);
       if (!op) return l;
-      this.advance();
+      this.push(this.advance());
       const r = this.binary(level + 1);
+      this.sp = base + 1;
       const first = l.first;
       const last = r.last;
       let v: bigint;
@@ -666,10 +804,13 @@ export class Parser {
 
   private unary(): Expr {
     if (this.isChar('-') || this.isChar('~') || this.isChar('!')) {
+      const base = this.sp;
       const op = this.advance();
+      this.push(op);
       this.enter();
       const e = this.unary();
       this.depth--;
+      this.sp = base + 1;
       const v = op.text === '-' ? (-e.v) & M64 : op.text === '~' ? ~e.v & M64 : e.v ? 0n : 1n;
       return { v, first: op, last: e.last };
     }
