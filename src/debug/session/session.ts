@@ -450,6 +450,21 @@ export class XenarmDebugSession extends DebugSession {
       } else if (c.kind === 'globals' || c.kind === 'locals') {
         const g = c.kind === 'globals' ? rt.globals.find((x) => x.name === args.name) : rt.localsOf(c.cpu, c.index, c.scope).find((x) => x.name === args.name && !x.unavailable);
         if (!g) throw new Error(`no global ${args.name}`);
+        const l = g as { value?: Uint8Array; where?: string };
+        if (l.value && c.kind === 'locals') {
+          // Optimised code: a value in one register of the innermost frame can be changed there; a
+          // computed one, pieces, or a register of an outer frame cannot.
+          const reg = /^r(\d+)$/.exec(l.where ?? '');
+          if (!reg || c.index !== 0 || g.size > 4) {
+            const what = l.where === 'constant' ? 'a constant' : !l.where || /computed/.test(l.where) ? 'computed' : `kept in ${l.where}${c.index !== 0 ? ' of an outer frame' : ''}`;
+            throw new Error(`${args.name} is ${what} (optimised code): it cannot be changed here`);
+          }
+          rt.cpu(c.cpu).setReg(Number(reg[1]), Number(BigInt.asUintN(32, value)));
+          response.body = localVariable(rt.localsOf(c.cpu, c.index, c.scope).find((x) => x.name === args.name)!, rt);
+          this.sendEvent(new InvalidatedEvent(['variables']));
+          this.sendResponse(response);
+          return;
+        }
         const bytes = new Uint8Array(g.size);
         for (let k = 0; k < g.size; k++) bytes[k] = Number((BigInt.asUintN(64, value) >> BigInt(8 * k)) & 0xffn);
         if (rt.memory.write(g.address, bytes) !== g.size) throw new Error(`${g.name} at 0x${g.address.toString(16)} is not writable memory`);

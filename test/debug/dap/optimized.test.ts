@@ -197,3 +197,32 @@ test('stepping onto inlined code shows the caller at the call, as gdb does (-O2,
     await dc.stop();
   }
 });
+
+test('optimised locals: one in a register is writable (the register changes), a computed one is refused with the reason', async (t) => {
+  if (!requireTools(t, [CROSS.gcc], 'gcc-arm-linux-gnueabihf')) return;
+  const { buildOne } = await import(join(ROOT, 'test', 'guests', 'build.mjs'));
+  const elf = buildOne('dap-opt-arm-dwarf5.elf', [SOURCE], ['-marm', '-O2', '-g']) as string;
+  const dc = await client();
+  try {
+    await launchAndStop(dc, launchArgs(elf), () => dc.setBreakpointsRequest({ source: { path: SOURCE }, breakpoints: [{ line: markerLine('mix-sink') }] }));
+    const frame = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0];
+    const scopes = (await dc.scopesRequest({ frameId: frame.id })).body.scopes;
+    const locals = scopes.find((s) => s.name === 'Locals')!.variablesReference;
+    const regs = scopes.find((s) => s.name === 'Registers')!.variablesReference;
+    const vars = async (ref: number) => new Map((await dc.variablesRequest({ variablesReference: ref })).body.variables.map((v) => [v.name, v.value]));
+    // u = t ^ (t >> 7) lives in r0 at this line (the sink(u) argument), t is only computed.
+    assert.equal((await vars(locals)).get('u'), '229 (0xe5)');
+    const set = await dc.setVariableRequest({ variablesReference: locals, name: 'u', value: '1000' });
+    assert.equal(set.body.value, '1000 (0x3e8)');
+    assert.equal(Number((await vars(regs)).get('r0')), 1000);
+    await assert.rejects(dc.setVariableRequest({ variablesReference: locals, name: 't', value: '1' }), /t is computed \(optimised code\): it cannot be changed here/);
+    // The guest goes on with the new value: sink() receives 1000 (its v, an entry value in r0).
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'sink' }] });
+    await stepAndWait(dc, dc.continueRequest({ threadId: 1 }));
+    const f2 = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0];
+    const l2 = (await dc.scopesRequest({ frameId: f2.id })).body.scopes.find((s) => s.name === 'Locals')!.variablesReference;
+    assert.equal((await vars(l2)).get('v'), '1000 (0x3e8)');
+  } finally {
+    await dc.stop();
+  }
+});
