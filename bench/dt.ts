@@ -1,7 +1,9 @@
 // Device-tree benchmark: Debian's dtc and xenarm in the same run, on the largest Linux board files
 // (preprocessed once by cpp, then compiled and decompiled as whole processes: `dtc` vs `node
-// dist/cli.js dtc`) and on a generated tree of 20,000 nodes (in-process compile, DTB write, DTB read,
-// DTS print). Prints the times (best of N) and the ratios. `npm run bench:dt` builds dist/ first.
+// dist/cli.js dtc`; and the whole job a user runs on a raw board file with includes: `cpp | dtc` vs
+// xenarm's built-in preprocessor) and on a generated tree of 20,000 nodes (in-process compile, DTB
+// write, DTB read, DTS print). Also the floor: Node's own bare start-up against dtc's whole run.
+// Prints the times (best of N) and the ratios. `npm run bench:dt` builds dist/ first.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -28,6 +30,9 @@ function run(cmd: string, args: string[]): void {
   const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
 }
+
+/** Single-quoted for sh. */
+const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 const rows: string[][] = [['case', 'dtc ms', 'xenarm ms', 'xenarm / dtc']];
 const row = (name: string, dtc: number | undefined, ours: number): void => {
@@ -73,9 +78,25 @@ if (!existsSync(join(linux, 'VERSION'))) {
     const text = readFileSync(src, 'latin1');
     const o3 = best(() => compileDts(text, { file: src, preprocess: false }));
     row(`${f} in-process compileDts`, undefined, o3);
+    // The whole job from the raw board file: the kernel's cpp line piped into dtc, against xenarm's
+    // built-in preprocessor in the same process as the compiler. The blobs must be identical.
+    const raw = join(dir, f);
+    const cppLine = ['cpp', '-nostdinc', '-I', dir, '-I', prefixes, '-undef', '-D__DTS__', '-x', 'assembler-with-cpp', raw].map(q).join(' ');
+    const rawDtc = join(work, f + '.raw-dtc.dtb');
+    const rawOurs = join(work, f + '.raw-xenarm.dtb');
+    const d4 = best(() => run('sh', ['-c', `${cppLine} | dtc -I dts -O dtb -q -o ${q(rawDtc)} -`]));
+    const o4 = best(() => run(process.execPath, [cli, 'dtc', '-I', 'dts', '-O', 'dtb', '-q', '-i', dir, '-i', prefixes, '-o', rawOurs, raw]));
+    const rawSame = Buffer.from(readFileSync(rawDtc)).equals(readFileSync(rawOurs));
+    row(`${f} raw with includes: cpp | dtc vs built-in preprocessor${rawSame ? '' : ' (BLOBS DIFFER)'}`, d4, o4);
   }
   const startup = best(() => run(process.execPath, [cli, 'dtc', '--version']));
-  row('node start-up of dist/cli.js (included above)', undefined, startup);
+  row('node start-up of dist/cli.js dtc --version (included above)', undefined, startup);
+  // The floor: Node itself, doing nothing, against dtc's whole run on the largest board.
+  const bare = best(() => run(process.execPath, ['-e', '0']));
+  if (sized.length) {
+    const dtcWhole = best(() => run('dtc', ['-I', 'dts', '-O', 'dtb', '-q', '-o', join(work, 'floor.dtb'), join(work, sized[0]![0])]));
+    row(`floor: bare \`node -e 0\` vs dtc's whole ${sized[0]![0]} dts→dtb`, dtcWhole, bare);
+  } else row('floor: bare `node -e 0`', undefined, bare);
   void statSync;
 }
 

@@ -55,9 +55,19 @@ export interface PipelineResult {
   includes: { file: string; pos: import('./model').SourcePos }[];
 }
 
+/**
+ * Conversions of byte arrays handed to us by readFile callbacks. A caller that keeps a file's bytes
+ * while its text is unchanged (the language server recompiles a whole include tree on every edit) gets
+ * the string back without converting again; arrays it drops are collected with their strings.
+ */
+const binaryOf = new WeakMap<Uint8Array, string>();
+
 export function bytesToBinary(b: Uint8Array): string {
+  const known = binaryOf.get(b);
+  if (known !== undefined) return known;
   let r = '';
   for (let i = 0; i < b.length; i += 8192) r += String.fromCharCode(...b.subarray(i, Math.min(b.length, i + 8192)));
+  binaryOf.set(b, r);
   return r;
 }
 
