@@ -122,7 +122,7 @@ export class Board {
     if (!Number.isInteger(n) || n < 1 || n > 8) throw new Error(`a board has 1..8 vCPUs (GICv2 limit), not ${n}`);
     this.sliceInstructions = opts.sliceInstructions ?? 10000;
     this.bus.addRam(opts.ramBase ?? VIRT_RAM_BASE, opts.ramSize);
-    const sinks = Array.from({ length: n }, (_, i) => ({ setIrqLine: (l: boolean) => this.cpus[i]?.setIrqLine(l) }));
+    const sinks = Array.from({ length: n }, (_, i) => ({ setIrqLine: (l: boolean) => this.cpus[i]?.setIrqLine(l), setFiqLine: (l: boolean) => this.cpus[i]?.setFiqLine(l) }));
     this.gic = new GicV2(sinks, opts.gicIrqs ?? 288);
     this.bus.addMmio(opts.gicDistBase ?? VIRT_GICD_BASE, 0x1000, 'gic-distributor', this.gic.distributor);
     this.bus.addMmio(opts.gicCpuBase ?? VIRT_GICC_BASE, 0x2000, 'gic-cpu-interface', this.gic.cpuInterface);

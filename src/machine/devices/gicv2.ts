@@ -3,6 +3,10 @@
 // PPIs/SPIs configurable edge/level, 1-of-N delivery for SPIs, EOImode split (GICC_DIR), running
 // priority kept as a set of active group priorities (GICC_APR0). Register-level facts were checked
 // against QEMU 7.2 with test/guests/probe.c (TYPER, IIDRs, ID registers, reset values, RAZ/WI bits).
+// Interrupt groups as a GICv2 without the Security Extensions has them (QEMU's arm_gic, checked with
+// test/guests/fiq.c): GICD_IGROUPR, EnableGrp0/1 in GICD_CTLR and GICC_CTLR, group 0 signalled as FIQ
+// when GICC_CTLR.FIQEn is set, GICC_IAR/HPPIR giving 1022 for a group 1 interrupt unless AckCtl,
+// group 1 preemption by GICC_ABPR unless CBPR.
 //
 // The MMIO interface has no notion of "which CPU is accessing": the board sets `currentCpu` before
 // running each vCPU's slice (the scheduler runs one vCPU at a time), and banked registers use it.
@@ -11,6 +15,8 @@ import type { MmioDevice } from '../bus';
 /** What the GIC drives on each CPU (Arm32Cpu implements it). */
 export interface IrqSink {
   setIrqLine(level: boolean): void;
+  /** The FIQ input (group 0 interrupts with GICC_CTLR.FIQEn); sinks without one never get FIQs. */
+  setFiqLine?(level: boolean): void;
 }
 
 const SPURIOUS = 1023;
@@ -27,8 +33,9 @@ interface CpuIf {
   abpr: number;
   /** Active group priorities (preemption levels) in APR order; running priority is the lowest. */
   apr: bigint;
-  /** The IRQ line level last driven to the CPU (only changes are signalled). */
+  /** The IRQ and FIQ line levels last driven to the CPU (only changes are signalled). */
   lastLine: boolean;
+  lastFiq: boolean;
 }
 
 export class GicV2 {
@@ -55,6 +62,9 @@ export class GicV2 {
   private readonly priority: Uint8Array;
   private readonly priorityPriv: Uint8Array;
   private readonly targets: Uint8Array;
+  /** GICD_IGROUPR bits: 0 group 0 (reset), 1 group 1. */
+  private readonly group: Uint8Array;
+  private readonly groupPriv: Uint8Array;
   private readonly cpuIfs: CpuIf[] = [];
 
   constructor(private readonly sinks: IrqSink[], numIrq = 288) {
@@ -70,9 +80,10 @@ export class GicV2 {
     this.edge = new Uint8Array(numIrq); this.edgePriv = new Uint8Array(n * 32);
     this.priority = new Uint8Array(numIrq); this.priorityPriv = new Uint8Array(n * 32);
     this.targets = new Uint8Array(numIrq);
+    this.group = new Uint8Array(numIrq); this.groupPriv = new Uint8Array(n * 32);
     for (let c = 0; c < n; c++) {
       for (let i = 0; i < NR_SGI; i++) { this.enabledPriv[c * 32 + i] = 1; this.edgePriv[c * 32 + i] = 1; }
-      this.cpuIfs.push({ ctlr: 0, pmr: 0, bpr: 0, abpr: 1, apr: 0n, lastLine: false });
+      this.cpuIfs.push({ ctlr: 0, pmr: 0, bpr: 0, abpr: 1, apr: 0n, lastLine: false, lastFiq: false });
     }
     this.distributor = { read: (o, s) => this.distRead(o, s), write: (o, s, v) => this.distWrite(o, s, v) };
     this.cpuInterface = { read: (o, s) => this.cpuRead(o, s), write: (o, s, v) => this.cpuWrite(o, s, v) };
@@ -128,10 +139,17 @@ export class GicV2 {
   private targetMask(id: number): number {
     return this.numCpus === 1 ? 1 : this.targets[id];
   }
+  private groupOf(cpu: number, id: number): number {
+    return id < NR_INTERNAL ? this.groupPriv[cpu * 32 + id] : this.group[id];
+  }
 
-  /** Group priority of a priority value under this CPU's binary point (preemption compares these). */
-  private groupPrio(cpu: number, p: number): number {
-    const bpr = this.cpuIfs[cpu].bpr;
+  /**
+   * Group priority of a priority value under this CPU's binary point (preemption compares these):
+   * GICC_BPR for group 0, GICC_ABPR - 1 for group 1 unless GICC_CTLR.CBPR.
+   */
+  private groupPrio(cpu: number, p: number, group = 0): number {
+    const ifc = this.cpuIfs[cpu];
+    const bpr = group && !(ifc.ctlr & 0x10) ? ifc.abpr - 1 : ifc.bpr;
     return p & (0xff << (bpr + 1)) & 0xff;
   }
 
@@ -147,7 +165,7 @@ export class GicV2 {
   /** The highest-priority pending, enabled, not-active interrupt targeting this CPU: [id, prio], or [1023, 0x100]. */
   private best(cpu: number): [number, number] {
     let bestId = SPURIOUS, bestPrio = 0x100;
-    if (!(this.ctlr & 1)) return [bestId, bestPrio];
+    if (!(this.ctlr & 3)) return [bestId, bestPrio];
     for (let id = 0; id < this.numIrq; id++) {
       if (id >= NR_INTERNAL && !(this.targetMask(id) & (1 << cpu))) continue;
       if (!this.isEnabled(cpu, id) || !this.isPending(cpu, id) || this.isActive(cpu, id)) continue;
@@ -167,14 +185,21 @@ export class GicV2 {
   update(): void {
     for (let cpu = 0; cpu < this.numCpus; cpu++) {
       const ifc = this.cpuIfs[cpu];
-      let line = false;
-      if (ifc.ctlr & 1) {
+      let line = false, fiq = false;
+      if (ifc.ctlr & 3) {
         const [id, p] = this.best(cpu);
-        line = id !== SPURIOUS && p < ifc.pmr && this.groupPrio(cpu, p) < this.running(cpu);
+        const g = id === SPURIOUS ? 0 : this.groupOf(cpu, id);
+        if (id !== SPURIOUS && p < ifc.pmr && this.groupPrio(cpu, p, g) < this.running(cpu) && (this.ctlr & ifc.ctlr & (1 << g))) {
+          if (g === 0 && (ifc.ctlr & 8)) fiq = true; else line = true;
+        }
       }
       if (line !== ifc.lastLine) {
         ifc.lastLine = line;
         this.sinks[cpu].setIrqLine(line);
+      }
+      if (fiq !== ifc.lastFiq) {
+        ifc.lastFiq = fiq;
+        this.sinks[cpu].setFiqLine?.(fiq);
       }
     }
   }
@@ -184,7 +209,11 @@ export class GicV2 {
   private acknowledge(cpu: number): number {
     const ifc = this.cpuIfs[cpu];
     const [id, p] = this.best(cpu);
-    if (!(ifc.ctlr & 1) || id === SPURIOUS || p >= ifc.pmr || this.groupPrio(cpu, p) >= this.running(cpu)) return SPURIOUS;
+    if (!(ifc.ctlr & 3) || id === SPURIOUS || p >= ifc.pmr) return SPURIOUS;
+    const g = this.groupOf(cpu, id);
+    // A group 1 interrupt is acknowledged only with AckCtl (as a Secure access would be).
+    if (g === 1 && !(ifc.ctlr & 4)) return 1022;
+    if (this.groupPrio(cpu, p, g) >= this.running(cpu)) return SPURIOUS;
     let value = id;
     if (id < NR_SGI) {
       const src = this.sgiSource(cpu, id);
@@ -193,7 +222,7 @@ export class GicV2 {
     } else if (id < NR_INTERNAL) this.pendingPriv[cpu * 32 + id] = 0;
     else this.pendingLatch[id] = 0;
     this.setActive(cpu, id, true);
-    ifc.apr |= 1n << BigInt(this.groupPrio(cpu, p) >> 1);
+    ifc.apr |= 1n << BigInt(this.groupPrio(cpu, p, g) >> 1);
     this.update();
     return value;
   }
@@ -227,8 +256,9 @@ export class GicV2 {
       case 0x0c: return this.acknowledge(cpu);
       case 0x14: return this.running(cpu) === 0x100 ? 0xff : this.running(cpu);
       case 0x18: {
-        const [id] = this.best(cpu);
-        if (id === SPURIOUS) return SPURIOUS;
+        const [id, p] = this.best(cpu);
+        if (id === SPURIOUS || !(ifc.ctlr & 3) || p >= ifc.pmr) return SPURIOUS;
+        if (this.groupOf(cpu, id) === 1 && !(ifc.ctlr & 4)) return 1022;
         return id < NR_SGI ? id | (this.sgiSource(cpu, id) << 10) : id;
       }
       case 0x1c: return ifc.abpr;
@@ -242,7 +272,7 @@ export class GicV2 {
     const cpu = this.currentCpu, ifc = this.cpuIfs[cpu];
     if (size !== 4) return;
     switch (off) {
-      case 0x00: ifc.ctlr = v & 0x201; break;
+      case 0x00: ifc.ctlr = v & 0x21f; break; // EnableGrp0/1, AckCtl, FIQEn, CBPR, EOImode
       case 0x04: ifc.pmr = v & 0xff; break;
       case 0x08: ifc.bpr = v & 7; break;
       case 0x10: this.endOfInterrupt(cpu, v); return;
@@ -282,7 +312,12 @@ export class GicV2 {
       if (off === 0) return this.ctlr;
       if (off >= 4 && off < 8) return (((this.numIrq / 32 - 1) | ((this.numCpus - 1) << 5)) >>> (8 * (off - 4))) & 0xff;
       if (off >= 8 && off < 12) return (0x43b >>> (8 * (off - 8))) & 0xff;
-      return 0; // GICD_IGROUPR: RAZ/WI without groups
+      if (off >= 0x80 && off < 0x80 + this.numIrq / 8) {
+        let v = 0;
+        for (let i = 0; i < 8; i++) if (this.groupOf(cpu, (off - 0x80) * 8 + i)) v |= 1 << i;
+        return v;
+      }
+      return 0;
     }
     if (off < 0x380 + this.numIrq / 8 && off >= 0x100 && off < 0x400) {
       const kind = (off - 0x100) >> 7; // 0 set-en, 1 clr-en, 2 set-pend, 3 clr-pend, 4 set-act, 5 clr-act
@@ -322,7 +357,13 @@ export class GicV2 {
   private distWriteByte(off: number, v: number): void {
     const cpu = this.currentCpu;
     if (off < 0x100) {
-      if (off === 0) this.ctlr = v & 1;
+      if (off === 0) this.ctlr = v & 3; // EnableGrp0, EnableGrp1
+      if (off >= 0x80 && off < 0x80 + this.numIrq / 8) {
+        for (let i = 0; i < 8; i++) {
+          const id = (off - 0x80) * 8 + i, bit = (v >> i) & 1;
+          if (id < NR_INTERNAL) this.groupPriv[cpu * 32 + id] = bit; else this.group[id] = bit;
+        }
+      }
       return;
     }
     if (off >= 0x100 && off < 0x400) {
