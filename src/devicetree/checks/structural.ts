@@ -14,9 +14,26 @@ const NODECHARS = LOWER + UPPER + DIGITS + ',._+-@';
 const PROPCHARS = LOWER + UPPER + DIGITS + ',._+*#?-';
 const STRICT = LOWER + UPPER + DIGITS + ',-';
 
+/** Membership tables for the character sets, built once per set (checks test every name of the tree). */
+const tables = new Map<string, Uint8Array>();
+function table(set: string): Uint8Array {
+  let t = tables.get(set);
+  if (!t) {
+    t = new Uint8Array(256);
+    for (let i = 0; i < set.length; i++) t[set.charCodeAt(i) & 0xff] = 1;
+    tables.set(set, t);
+  }
+  return t;
+}
+
 function strspn(s: string, set: string): number {
+  const t = table(set);
   let n = 0;
-  while (n < s.length && set.includes(s[n]!)) n++;
+  while (n < s.length) {
+    const c = s.charCodeAt(n);
+    if (c > 0xff || !t[c]) break;
+    n++;
+  }
   return n;
 }
 
