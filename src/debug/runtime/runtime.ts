@@ -21,6 +21,9 @@ import { unwind, parsePrologue, type UnwoundFrame } from './unwind';
 import { localsAt, type LocalInfo } from './locals';
 import { armExidx, exidxFor, type ExidxEntry } from './exidx';
 import type { Die } from '../dwarf/info';
+import { dieRanges } from '../dwarf/lists';
+import { listSections } from './locals';
+import { inlinedCallsAt, visibleInlinedCalls } from './inline';
 
 export type StopReasonName = 'entry' | 'breakpoint' | 'function breakpoint' | 'instruction breakpoint' | 'data breakpoint' | 'step' | 'pause' | 'exception';
 
@@ -50,7 +53,9 @@ type Goal =
       prevMode: number; prevSp: number;
       finish?: { address: number; sp: number; thenStop: boolean };
       /** Stepping over an exception handler (next): done when back in this mode with this sp or above. */
-      handler?: { mode: number; sp: number } }
+      handler?: { mode: number; sp: number };
+      /** Step out of an inlined call: done when pc leaves these ranges (in this function or its callers). */
+      leave?: [number, number][] }
   | { kind: 'out'; cpu: number; address: number; sp: number };
 
 /** Instructions per machine run call, and wall-clock length of one slice of the event loop. */
@@ -227,8 +232,25 @@ export class DebugRuntime extends EventEmitter {
     this.resume({ kind: 'line', cpu, over, path: loc.path, line: loc.line, fnLow: fn?.low ?? -1, prevPc: pc, prevLr: c.getReg(14) >>> 0, prevMode: c.getCpsr() & 0x1f, prevSp: c.getReg(13) >>> 0 });
   }
 
-  /** Runs until the current function returns to its caller. */
+  /**
+   * Runs until the current function returns to its caller; in an inlined call (the innermost frame
+   * shown), until the code leaves that call's ranges, as gdb's finish does.
+   */
   stepOut(cpu: number): void {
+    const p = this.program;
+    if (p) {
+      const c = this.cpu(cpu);
+      const pc = c.getReg(15) >>> 0;
+      const atBreakpoint = !!this.lastStop && this.lastStop.cpu === cpu && /breakpoint/.test(this.lastStop.reason);
+      const calls = visibleInlinedCalls(p, inlinedCallsAt(p, pc), pc, atBreakpoint);
+      const inner = calls[calls.length - 1];
+      if (inner) {
+        const leave = dieRanges(inner.die, listSections(p));
+        const loc = p.locate(pc);
+        this.resume({ kind: 'line', cpu, over: true, path: loc?.path ?? '', line: loc?.line ?? 0, fnLow: p.functionAt(pc)?.low ?? -1, prevPc: pc, prevLr: c.getReg(14) >>> 0, prevMode: c.getCpsr() & 0x1f, prevSp: c.getReg(13) >>> 0, leave });
+        return;
+      }
+    }
     const frames = this.stack(cpu, 2);
     const caller = frames[1];
     if (!caller || caller.regs[13] === undefined) { this.resume({ kind: 'instruction', cpu }); return; }
@@ -484,6 +506,11 @@ export class DebugRuntime extends EventEmitter {
     g.prevMode = cpu.getCpsr() & 0x1f;
     g.prevSp = cpu.getReg(13) >>> 0;
     const p = this.program!;
+    if (g.leave) {
+      if (g.leave.some(([lo, hi]) => pc >= lo && pc < hi)) return false;
+      this.reportStop({ reason: 'step', cpu: i });
+      return true;
+    }
     const loc = p.locate(pc);
     if (!loc) { this.reportStop({ reason: 'step', cpu: i }); return true; }
     const fnLow = p.functionAt(pc)?.low ?? -1;

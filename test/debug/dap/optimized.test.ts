@@ -69,6 +69,8 @@ async function gdbStops(elf: string, breaks: string[], stops: number, depth: num
     const ex = ['-nx', '-batch', '-ex', 'set pagination off', '-ex', 'set width 0', '-ex', `target remote 127.0.0.1:${port}`];
     for (const b of breaks) ex.push('-ex', `break ${b}`);
     for (let i = 0; i < stops; i++) {
+      // The stepping command acts on the innermost frame (the frame listing below selects others).
+      if (i > 0) ex.push('-ex', 'frame 0');
       ex.push('-ex', i === 0 ? 'continue' : then, '-ex', 'echo @@stop\\n', '-ex', 'p/x $pc');
       for (let k = 0; k < depth; k++) ex.push('-ex', `echo @@frame\\n`, '-ex', `frame ${k}`, '-ex', 'info args', '-ex', 'info locals');
     }
@@ -222,6 +224,29 @@ test('optimised locals: one in a register is writable (the register changes), a 
     const f2 = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0];
     const l2 = (await dc.scopesRequest({ frameId: f2.id })).body.scopes.find((s) => s.name === 'Locals')!.variablesReference;
     assert.equal((await vars(l2)).get('v'), '1000 (0x3e8)');
+  } finally {
+    await dc.stop();
+  }
+});
+
+test('step out of an inlined call stops where its code is left, as gdb\'s finish (-O2, DWARF 5, ARM)', async (t) => {
+  if (!requireTools(t, [CROSS.gcc, CROSS.objdump, 'gdb-multiarch', 'qemu-system-arm'], 'gcc-arm-linux-gnueabihf, gdb-multiarch, qemu-system-arm')) return;
+  const { buildOne } = await import(join(ROOT, 'test', 'guests', 'build.mjs'));
+  const elf = buildOne('dap-opt-arm-dwarf5.elf', [SOURCE], ['-marm', '-O2', '-g']) as string;
+  // walk's first call of sink() is scale()'s, inlined: stop on it, then finish / stepOut.
+  const dis = spawnSync(CROSS.objdump, ['-d', '--disassemble=walk', elf], { encoding: 'utf8' }).stdout;
+  const bl = /^\s*([0-9a-f]+):\s+\S+\s+bl\s+[0-9a-f]+ <sink>/m.exec(dis);
+  assert.ok(bl, dis);
+  const [inScale, finished] = await gdbStops(elf, [`*0x${bl[1]}`], 2, 2, 'finish');
+  assert.equal(inScale.frames[0].name, 'scale');
+  const dc = await client();
+  try {
+    await launchAndStop(dc, launchArgs(elf), () => dc.customRequest('setInstructionBreakpoints', { breakpoints: [{ instructionReference: '0x' + bl[1] }] }));
+    const count = { optimizedOut: 0, values: 0 };
+    compareStop(0, inScale, await adapterFrames(dc, 2), count);
+    await dc.customRequest('setInstructionBreakpoints', { breakpoints: [] });
+    await stepAndWait(dc, dc.stepOutRequest({ threadId: 1 }));
+    compareStop(1, finished, await adapterFrames(dc, 2), count);
   } finally {
     await dc.stop();
   }
