@@ -226,7 +226,7 @@ export class DebugRuntime extends EventEmitter {
   stepLine(cpu: number, over: boolean): void {
     const c = this.cpu(cpu);
     const pc = c.getReg(15) >>> 0;
-    const loc = this.program?.locate(pc);
+    const loc = this.enteredInlineCall(pc) ?? this.program?.frameLocation(pc);
     const fn = this.program?.functionAt(pc);
     if (!loc) { this.resume({ kind: 'instruction', cpu }); return; }
     this.resume({ kind: 'line', cpu, over, path: loc.path, line: loc.line, fnLow: fn?.low ?? -1, prevPc: pc, prevLr: c.getReg(14) >>> 0, prevMode: c.getCpsr() & 0x1f, prevSp: c.getReg(13) >>> 0 });
@@ -511,10 +511,12 @@ export class DebugRuntime extends EventEmitter {
       this.reportStop({ reason: 'step', cpu: i });
       return true;
     }
-    const loc = p.locate(pc);
+    // Entering inlined code shows the caller at the call (see inline.ts): for gdb a new line there.
+    const entered = this.enteredInlineCall(pc);
+    const loc = entered ?? p.frameLocation(pc);
     if (!loc) { this.reportStop({ reason: 'step', cpu: i }); return true; }
     const fnLow = p.functionAt(pc)?.low ?? -1;
-    const atStatement = this.isStatementStart(pc);
+    const atStatement = entered !== undefined || this.isStatementStart(pc);
     if (fnLow !== g.fnLow) {
       // Returned (or jumped) into another function, in the middle of a statement: gdb finishes that
       // statement when it can tell the frames apart (CFI), and stops at once coming back from
@@ -529,6 +531,17 @@ export class DebugRuntime extends EventEmitter {
     }
     if (atStatement && (loc.line !== g.line || loc.path !== g.path)) { this.reportStop({ reason: 'step', cpu: i }); return true; }
     return false;
+  }
+
+  /** Where the innermost frame shows itself when pc enters an inlined call: the call's position. */
+  private enteredInlineCall(pc: number): { path: string; line: number } | undefined {
+    const p = this.program;
+    if (!p) return undefined;
+    const all = inlinedCallsAt(p, pc);
+    if (all.length === 0) return undefined;
+    const shown = visibleInlinedCalls(p, all, pc, false);
+    const hidden = all[shown.length];
+    return hidden?.callPath && hidden.callLine ? { path: hidden.callPath, line: hidden.callLine } : undefined;
   }
 
   private statementStarts: Set<number> | undefined;

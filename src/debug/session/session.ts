@@ -352,10 +352,13 @@ export class XenarmDebugSession extends DebugSession {
         // Outer frames: show the call, whose address is just before the return address.
         const q = index === 0 ? f.pc : f.pc - 1;
         const fn = p?.functionAt(f.pc);
-        const here = p?.frameLocation(q);
         const stop = rt.lastStop;
         const atUserBreakpoint = !!stop && stop.cpu === cpu && /breakpoint/.test(stop.reason);
-        const calls = p ? (index === 0 ? visibleInlinedCalls(p, inlinedCallsAt(p, q), q, atUserBreakpoint) : inlinedCallsAt(p, q)) : [];
+        const inlined = p ? inlinedCallsAt(p, q) : [];
+        const calls = p && index === 0 ? visibleInlinedCalls(p, inlined, q, atUserBreakpoint) : inlined;
+        // An inlined call being entered is hidden: the frame holding it shows the call's position.
+        const hidden = inlined[calls.length];
+        const here = hidden?.callPath && hidden.callLine ? { path: hidden.callPath, line: hidden.callLine, column: 1 } : p?.frameLocation(q);
         for (let j = calls.length - 1; j >= 0; j--) {
           const loc = j === calls.length - 1 ? here : calls[j + 1].callPath && calls[j + 1].callLine ? { path: calls[j + 1].callPath!, line: calls[j + 1].callLine!, column: 1 } : undefined;
           all.push({ index, f, name: calls[j].name, loc, scope: calls[j].die });

@@ -179,22 +179,24 @@ test('inlined calls are frames of their own, as gdb shows them (-O2, DWARF 5, AR
   }
 });
 
-test('stepping onto inlined code shows the caller at the call, as gdb does (-O2, DWARF 5, ARM)', async (t) => {
+test('next through a loop with inlined code stops where gdb stops and shows what gdb shows (-O2, DWARF 5, ARM)', async (t) => {
   if (!requireTools(t, [CROSS.gcc, 'gdb-multiarch', 'qemu-system-arm'], 'gcc-arm-linux-gnueabihf, gdb-multiarch, qemu-system-arm')) return;
   const { buildOne } = await import(join(ROOT, 'test', 'guests', 'build.mjs'));
   const elf = buildOne('dap-opt-arm-dwarf5.elf', [SOURCE], ['-marm', '-O2', '-g']) as string;
-  // break walk, then one `next`: gdb stops on the first instruction of the inlined scale() (a range
-  // of it starts there) and shows walk at the call's line.
-  const [atWalk, afterNext] = await gdbStops(elf, ['walk'], 2, 2, 'next');
+  // break walk, then `next`s through the loop body: gdb stops where the inlined scale()'s code is
+  // entered (a range of it starts there) and shows walk at the call's line.
+  const want = await gdbStops(elf, ['walk'], 8, 2, 'next');
   const dc = await client();
   try {
     await launchAndStop(dc, launchArgs(elf), () => dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'walk' }] }));
     const count = { optimizedOut: 0, values: 0 };
-    compareStop(0, atWalk, await adapterFrames(dc, 2), count);
+    compareStop(0, want[0], await adapterFrames(dc, 2), count);
     await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
-    await stepAndWait(dc, dc.nextRequest({ threadId: 1 }));
-    compareStop(1, afterNext, await adapterFrames(dc, 2), count);
-    assert.equal(afterNext.frames[0].name, 'walk');
+    for (let k = 1; k < want.length; k++) {
+      await stepAndWait(dc, dc.nextRequest({ threadId: 1 }));
+      compareStop(k, want[k], await adapterFrames(dc, 2), count);
+    }
+    assert.equal(want[1].frames[0].name, 'walk');
   } finally {
     await dc.stop();
   }
