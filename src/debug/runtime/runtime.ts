@@ -226,7 +226,16 @@ export class DebugRuntime extends EventEmitter {
   stepLine(cpu: number, over: boolean): void {
     const c = this.cpu(cpu);
     const pc = c.getReg(15) >>> 0;
-    const loc = this.enteredInlineCall(pc) ?? this.program?.frameLocation(pc);
+    // Stopped where inlined code is entered (shown as the call): stepIn enters the inlined call
+    // without running, as gdb's step does (step_into_inline_frame).
+    if (!over && this.revealedInline !== pc && this.enteredInlineCall(pc)) {
+      this.revealedInline = pc;
+      this.lastStop = undefined;
+      this.emit('continued');
+      setImmediate(() => this.reportStop({ reason: 'step', cpu }));
+      return;
+    }
+    const loc = (this.revealedInline === pc ? undefined : this.enteredInlineCall(pc)) ?? this.program?.frameLocation(pc);
     const fn = this.program?.functionAt(pc);
     if (!loc) { this.resume({ kind: 'instruction', cpu }); return; }
     this.resume({ kind: 'line', cpu, over, path: loc.path, line: loc.line, fnLow: fn?.low ?? -1, prevPc: pc, prevLr: c.getReg(14) >>> 0, prevMode: c.getCpsr() & 0x1f, prevSp: c.getReg(13) >>> 0 });
@@ -257,8 +266,12 @@ export class DebugRuntime extends EventEmitter {
     this.resume({ kind: 'out', cpu, address: caller.pc, sp: caller.regs[13]! });
   }
 
+  /** The pc at which stepIn made an entered inlined call visible (until the guest runs again). */
+  revealedInline: number | undefined;
+
   private resume(goal: Goal): void {
     if (this.exited || this.running) return;
+    this.revealedInline = undefined;
     this.goal = goal;
     this.lastStop = undefined;
     // The target runs a call it stopped before without asking again (the hypervisor's contract).

@@ -355,7 +355,7 @@ export class XenarmDebugSession extends DebugSession {
         const stop = rt.lastStop;
         const atUserBreakpoint = !!stop && stop.cpu === cpu && /breakpoint/.test(stop.reason);
         const inlined = p ? inlinedCallsAt(p, q) : [];
-        const calls = p && index === 0 ? visibleInlinedCalls(p, inlined, q, atUserBreakpoint) : inlined;
+        const calls = p && index === 0 ? visibleInlinedCalls(p, inlined, q, atUserBreakpoint || rt.revealedInline === q) : inlined;
         // An inlined call being entered is hidden: the frame holding it shows the call's position.
         const hidden = inlined[calls.length];
         const here = hidden?.callPath && hidden.callLine ? { path: hidden.callPath, line: hidden.callLine, column: 1 } : p?.frameLocation(q);
