@@ -119,7 +119,8 @@ async function main(): Promise<void> {
   // About 2.5 s of guest time on a quiet machine (500 M instructions): long enough to compare.
   const busyC = join(root, 'test', 'debug', 'dap', 'guests', 'busy.c');
   const long = buildOne('dap-busy-40m.elf', [busyC], ['-marm', '-O2', '-DITER=40000000']);
-  const busy = buildOne('dap-busy-4m.elf', [busyC], ['-marm', '-O2', '-DITER=4000000']);
+  // Long enough (~10 s quiet) that every pause lands while it runs, even on a fast idle machine.
+  const busy = buildOne('dap-busy-400m.elf', [busyC], ['-marm', '-O2', '-DITER=400000000']);
   const calls = buildOne('dap-calls-arm.elf', [join(root, 'test', 'debug', 'dap', 'guests', 'calls.c')], ['-marm', '-O0', '-g']);
 
   // 1. Breakpoint overhead: alternate the two configurations, best of `repeat` each.

@@ -5,24 +5,13 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
+import { freePort } from '../support/net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ensureCodeServer } from './code-server-install';
 
 export const repo = join(__dirname, '..', '..');
 export const outputDir = join(repo, 'test-output', 'e2e');
 export const CHROMIUM = process.env.XENARM_CHROMIUM ?? '/usr/bin/chromium';
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(port));
-    });
-    s.on('error', rej);
-  });
-}
 
 /** Packages the extension from the current dist/ with vsce (what `npm run package` does after the build). */
 export function packageVsix(dir: string): string {

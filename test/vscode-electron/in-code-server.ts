@@ -5,7 +5,7 @@
 // suite-report.txt beside the workspace; this script prints it and exits 0 only if every check passed.
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../support/net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -14,17 +14,6 @@ import { ensureCodeServer } from '../e2e/code-server-install';
 
 const repo = resolve(__dirname, '..', '..');
 const CHROMIUM = process.env.XENARM_CHROMIUM ?? '/usr/bin/chromium';
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(port));
-    });
-    s.on('error', rej);
-  });
-}
 
 /** Bundles suite.ts for the extension host (plain JavaScript, vscode external); returns the bundle's path. */
 export async function bundleSuite(): Promise<string> {

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connect, createServer } from 'node:net';
+import { freePort, waitForPort } from '../../support/net';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import { CROSS, requireTools } from '../../support/tools';
 import { client, launchArgs, launchAndStop, ROOT, stepAndWait } from './support';
@@ -24,26 +24,6 @@ function markerLine(m: string): number {
   const i = readFileSync(SOURCE, 'utf8').split('\n').findIndex((l) => l.includes(`@${m} `));
   if (i < 0) throw new Error(`no @${m} in opt.c`);
   return i + 1;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); });
-  });
-}
-
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1', () => { s.destroy(); resolve(true); });
-      s.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > end) throw new Error(`QEMU's gdbstub did not open port ${port}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** One stop: pc, then each frame's function, line and name → value text (args and locals). */
@@ -65,7 +45,7 @@ async function gdbStops(elf: string, breaks: string[], stops: number, depth: num
   const port = await freePort();
   const qemu = spawn('qemu-system-arm', ['-M', 'virt', '-cpu', 'cortex-a15', '-m', '64', '-nographic', '-semihosting', '-kernel', elf, '-S', '-gdb', `tcp:127.0.0.1:${port}`], { stdio: 'ignore' });
   try {
-    await waitForPort(port, 20000);
+    await waitForPort(port, 20000, "QEMU's gdbstub");
     const ex = ['-nx', '-batch', '-ex', 'set pagination off', '-ex', 'set width 0', '-ex', `target remote 127.0.0.1:${port}`];
     for (const b of breaks) ex.push('-ex', `break ${b}`);
     for (let i = 0; i < stops; i++) {

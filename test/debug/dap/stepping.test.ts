@@ -5,40 +5,19 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { basename } from 'node:path';
-import { connect, createServer } from 'node:net';
+import { freePort, waitForPort } from '../../support/net';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import { CROSS, requireTools } from '../../support/tools';
 import { client, guest, launchArgs, launchAndStop, line, nmAddress, stepAndWait, topFrame, GUEST_SOURCE } from './support';
 
 const source = { path: GUEST_SOURCE };
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); });
-  });
-}
-
-/** Resolves once something accepts TCP connections on the port (QEMU's gdbstub is up). */
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1', () => { s.destroy(); resolve(true); });
-      s.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > end) throw new Error(`QEMU's gdbstub did not open port ${port}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** Lines gdb shows after `break main`, `continue` and n × `cmd`, as "file:line". */
 async function gdbLines(elf: string, cmd: 'step' | 'next', n: number): Promise<string[]> {
   const port = await freePort();
   const qemu = spawn('qemu-system-arm', ['-M', 'virt', '-cpu', 'cortex-a15', '-m', '64', '-nographic', '-semihosting', '-kernel', elf, '-S', '-gdb', `tcp:127.0.0.1:${port}`], { stdio: 'ignore' });
   try {
-    await waitForPort(port, 20000);
+    await waitForPort(port, 20000, "QEMU's gdbstub");
     const ex = ['-nx', '-batch', '-ex', 'set pagination off', '-ex', `target remote 127.0.0.1:${port}`, '-ex', 'break main', '-ex', 'continue'];
     for (let i = 0; i < n; i++) ex.push('-ex', cmd);
     const r = spawnSync('gdb-multiarch', [...ex, elf], { encoding: 'utf8', timeout: 60000 });
