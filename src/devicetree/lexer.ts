@@ -303,7 +303,8 @@ export class Lexer {
       }
       if (k > i) offer(k - i, R.Skip);
     }
-    if (this.bestLen < 2) {
+    // Every two-character operator starts with one of < > = ! & | (most tokens start with none).
+    if (this.bestLen < 2 && (c === 60 || c === 62 || c === 61 || c === 33 || c === 38 || c === 124)) {
       for (let k = 0; k < OPS.length; k++) if (t.startsWith(OPS[k]![0], i)) offer(2, R.Op, k);
     }
     if (c !== 10) offer(1, R.Char);

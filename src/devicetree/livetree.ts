@@ -13,6 +13,8 @@ function isDeletedLabel(owner: object, l: string): boolean {
 }
 
 export function liveLabels(owner: Node | Property): string[] {
+  // Most owners have no labels: skip the WeakMap look-up (it runs for every node and property per walk).
+  if (owner.labels.length === 0) return owner.labels;
   const del = deletedLabels.get(owner);
   return del ? owner.labels.filter((l) => !del.has(l)) : owner.labels;
 }

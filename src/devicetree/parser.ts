@@ -84,6 +84,21 @@ class DataBuilder {
   }
 }
 
+/**
+ * Property names as V8-internalized strings (object keys are): the checks look each node's properties
+ * up by constant names hundreds of thousands of times, and two internalized strings compare by pointer
+ * instead of by content. One table per process; it holds only distinct names (a few thousand at most).
+ */
+const internedNames = new Map<string, string>();
+function internName(s: string): string {
+  let r = internedNames.get(s);
+  if (r === undefined) {
+    r = Object.keys({ [s]: 0 })[0]!;
+    internedNames.set(r, r);
+  }
+  return r;
+}
+
 function span(a: SourcePos, b: SourcePos): SourcePos {
   return { file: a.file, line: a.line, column: a.column, endLine: b.endLine, endColumn: b.endColumn };
 }
@@ -520,7 +535,7 @@ export class Parser {
       const name = this.expect('PROPNODENAME');
       this.push(name);
       this.push(this.expectChar(';'));
-      const p = newProperty(name.text, { bytes: allocBytes(0), markers: [] });
+      const p = newProperty(internName(name.text), { bytes: allocBytes(0), markers: [] });
       p.deleted = true;
       return p;
     }
@@ -529,7 +544,7 @@ export class Parser {
     if (this.isChar(';')) {
       const semi = this.advance();
       this.push(semi);
-      return newProperty(name.text, { bytes: allocBytes(0), markers: [] }, tokenSpan(name, semi));
+      return newProperty(internName(name.text), { bytes: allocBytes(0), markers: [] }, tokenSpan(name, semi));
     }
     const eq = this.expectChar('=');
     this.push(eq);
@@ -538,7 +553,7 @@ export class Parser {
     const d = this.propdata();
     const semi = this.expectChar(';');
     this.push(semi);
-    return newProperty(name.text, d.toData(), tokenSpan(name, semi));
+    return newProperty(internName(name.text), d.toData(), tokenSpan(name, semi));
   }
 
   /** Error recovery: skip to just after the `;` ending this item, or to the `}` closing the node. */

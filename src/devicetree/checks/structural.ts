@@ -170,7 +170,10 @@ function labelIndex(ctx: CheckContext): Map<string, LabelOwner> {
     for (const c of liveChildren(n)) walk(c);
   };
   walk(ctx.tree.root);
-  idx = new Map([...marks, ...props, ...nodes]);
+  // Node labels win over property labels, which win over value labels (only looked up, never iterated).
+  idx = nodes;
+  for (const [l, o] of props) if (!idx.has(l)) idx.set(l, o);
+  for (const [l, o] of marks) if (!idx.has(l)) idx.set(l, o);
   ctx.state.set('labelIndex', idx);
   return idx;
 }
