@@ -52,7 +52,7 @@ function providerPair(base: string, propName: string, cellName: string, optional
   const provider: Provider = { propName, cellName, optional };
   return [
     {
-      name: `${base}_property`, warn: true, error: false, prereqs: [`${base}_is_cell`, 'phandle_references'], data: provider,
+      name: `${base}_property`, warn: true, error: false, prereqs: [`${base}_is_cell`, 'phandle_references'], data: provider, onlyWithProperty: propName,
       fn: (ctx, node) => {
         const prop = getProperty(node, propName);
         if (prop) checkPhandleArgs(ctx, node, prop, provider);

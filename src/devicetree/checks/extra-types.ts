@@ -35,7 +35,7 @@ function checkIsStringList(ctx: CheckContext, node: Node, name: string): void {
   }
 }
 
-export const cellCheck = (name: string, propName: string): CheckDescriptor => ({ name, warn: true, error: false, prereqs: [], fn: isCell, data: propName });
+export const cellCheck = (name: string, propName: string): CheckDescriptor => ({ name, warn: true, error: false, prereqs: [], fn: isCell, data: propName, onlyWithProperty: propName });
 const stringCheck = (name: string, propName: string): CheckDescriptor => ({
   name, warn: true, error: false, prereqs: [], data: propName,
   fn: (ctx, node) => checkIsString(ctx, node, propName),

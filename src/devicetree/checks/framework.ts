@@ -35,6 +35,11 @@ export interface CheckDescriptor {
   fn?: (ctx: CheckContext, node: Node) => void;
   /** dtc's `c->data` (a property name, a character set, ...). */
   data?: unknown;
+  /**
+   * The check can only fail at a node holding a live property of this name: when no node has one, its
+   * walk is skipped (the result is the same). Checks add no properties but phandles, which none names.
+   */
+  onlyWithProperty?: string;
 }
 
 type Status = 'unchecked' | 'prereq' | 'passed' | 'failed';
@@ -137,6 +142,19 @@ export function runChecks(tree: DeviceTree, table: CheckDescriptor[], opts: Chec
     diagnostics.push(d);
   };
 
+  // Names of the tree's live properties, gathered once when a check with onlyWithProperty first asks.
+  let names: Set<string> | undefined;
+  const liveNames = (): Set<string> => {
+    if (names) return names;
+    const set = new Set<string>();
+    const gather = (n: Node): void => {
+      for (const p of n.properties) if (!p.deleted) set.add(p.name);
+      for (const c of n.children) if (!c.deleted) gather(c);
+    };
+    gather(tree.root);
+    return (names = set);
+  };
+
   const run = (c: CheckState): boolean => {
     let error = false;
     if (c.inProgress) throw new Error(`check ${c.d.name}: prerequisite loop`);
@@ -166,7 +184,7 @@ export function runChecks(tree: DeviceTree, table: CheckDescriptor[], opts: Chec
             emit(c, node, prop, message);
           },
         };
-        if (c.d.fn) walk(tree.root, c.d.fn, ctx);
+        if (c.d.fn && (c.d.onlyWithProperty === undefined || liveNames().has(c.d.onlyWithProperty))) walk(tree.root, c.d.fn, ctx);
         if (c.status === 'unchecked') c.status = 'passed';
       }
       c.inProgress = false;
