@@ -215,9 +215,15 @@ export interface ActivationTimes {
 /** Opens "Developer: Show Running Extensions" and reads the activation time the extension host reports. */
 export async function activationTimes(page: Page): Promise<ActivationTimes> {
   await runCommand(page, 'Developer: Show Running Extensions');
-  const row = page.locator('.runtime-extensions-editor .monaco-list-row', { hasText: 'xenarm' }).first();
+  const list = page.locator('.runtime-extensions-editor');
+  const row = list.locator('.monaco-list-row', { hasText: 'xenarm' }).first();
   const text = await waitFor('the xenarm row with its activation time', async () => {
-    const s = await row.innerText();
+    // The list is virtual: a row below the visible part is not in the page until it is scrolled to.
+    if ((await row.count()) === 0) {
+      if (await list.isVisible()) { await list.hover(); await page.mouse.wheel(0, 200); }
+      return false;
+    }
+    const s = await row.innerText({ timeout: 2000 });
     return /Activation: ?\d+ ?ms/i.test(s) && s;
   }, 30000);
   const others = (await page.locator('.runtime-extensions-editor .monaco-list-row').allInnerTexts()).map((r) => r.replace(/\s+/g, ' ').trim());
