@@ -94,7 +94,8 @@ export function normaliseLine(line: string): string {
 const PLACED_BY_TIMING = [
   /^random: crng init done/,
   /^audit: type=2000 audit\(/, // the kauditd thread prints it whenever it first runs
-  /^Freeing initrd memory:/, // the initramfs is unpacked by an async worker
+  /^Trying to unpack rootfs image as initramfs/, // the initramfs is unpacked by an async worker,
+  /^Freeing initrd memory:/, // which may print before or after the initcalls that follow it
   /^clocksource: Switched to clocksource/,
 ];
 
