@@ -139,10 +139,13 @@ test('dom0: the busybox shell is interactive through standard input; reboot -f e
   const initrd = writeTemp(work, 'initrd-interactive.cpio.gz', busyboxInitramfs(g.busybox, init));
   // The kernel exactly as Debian ships it (zImage: Xen's placement, then its own XZ decompressor).
   const r = await xenarm([g.zImage, '--initrd', initrd, '--bootargs', BOOTARGS, '--memory', '256'], 40 * 60 * 1000,
-    { when: 'READY-FOR-INPUT', text: 'echo typed-$((40 + 2))\nuname -m\nreboot -f\n' });
+    { when: 'READY-FOR-INPUT', text: "echo typed-$((40 + 2))\nuname -m\ndmesg | grep -o -m1 'Xen [0-9.]* support found'\ngrep -c processor /proc/cpuinfo\nreboot -f\n" });
   // One vCPU, ended by reboot (the scripted test above ends by power-off): Linux's SCHEDOP_shutdown(reboot) → 129.
   assert.equal(r.status, 129, tail(r));
   assert.match(r.stderr, /dom0 shut down: reboot/);
   assert.match(r.stdout, /^typed-42\r?$/m, 'a typed command ran and printed');
   assert.match(r.stdout, /^armv7l\r?$/m);
+  // Only the typed dmesg prints this line bare: the boot log's copy carries its timestamp.
+  assert.match(r.stdout, /^Xen \d+\.\d+ support found\r?$/m, 'dmesg typed at the prompt prints the kernel log');
+  assert.match(r.stdout, /^1\r?$/m, 'grep -c processor /proc/cpuinfo: one vCPU');
 });
