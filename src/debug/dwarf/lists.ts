@@ -36,6 +36,22 @@ function listOffset(unit: Unit, a: { form: number; value: unknown }, section: Ui
   return base + new Reader(section, base + v * unit.offsetSize).uN(unit.offsetSize);
 }
 
+/**
+ * Walks a DWARF 4 list (.debug_loc or .debug_ranges) from `offset`: address pairs relative to the base
+ * address, a pair whose first address is all ones selecting a new base, (0, 0) ending the list.
+ * `entry` gets each pair as absolute addresses and reads whatever the section puts after it.
+ */
+function walkPairList(sec: Uint8Array, offset: number, unit: Unit, base: number, entry: (low: number, high: number, r: Reader) => void): void {
+  const r = new Reader(sec, offset);
+  const all = unit.addressSize === 8 ? 2 ** 64 - 1 : 0xffffffff;
+  for (;;) {
+    const lo = r.uN(unit.addressSize), hi = r.uN(unit.addressSize);
+    if (lo === 0 && hi === 0) return;
+    if (lo === all) { base = hi; continue; }
+    entry((base + lo) >>> 0, (base + hi) >>> 0, r);
+  }
+}
+
 /** Every entry of a DIE's location list (addresses absolute). */
 export function locationList(die: Die, s: ListSections): LocEntry[] {
   const a = die.attrs.find((x) => x.name === DW_AT.location);
@@ -67,16 +83,11 @@ export function locationList(die: Die, s: ListSections): LocEntry[] {
   }
   const sec = s.debugLoc;
   if (!sec) throw new DwarfError('location list without .debug_loc');
-  const r = new Reader(sec, Number(a.value));
-  const all = unit.addressSize === 8 ? 2 ** 64 - 1 : 0xffffffff;
-  for (;;) {
-    const lo = r.uN(unit.addressSize), hi = r.uN(unit.addressSize);
-    if (lo === 0 && hi === 0) break;
-    if (lo === all) { base = hi; continue; }
+  walkPairList(sec, Number(a.value), unit, base, (low, high, r) => {
     const n = r.u16();
-    out.push({ low: (base + lo) >>> 0, high: (base + hi) >>> 0, expr: sec.slice(r.pos, r.pos + n) });
+    out.push({ low, high, expr: sec.slice(r.pos, r.pos + n) });
     r.skip(n);
-  }
+  });
   return out;
 }
 
@@ -122,13 +133,6 @@ export function dieRanges(die: Die, s: ListSections): [number, number][] {
   }
   const sec = s.debugRanges;
   if (!sec) throw new DwarfError('range list without .debug_ranges');
-  const r = new Reader(sec, Number(a.value));
-  const all = unit.addressSize === 8 ? 2 ** 64 - 1 : 0xffffffff;
-  for (;;) {
-    const lo = r.uN(unit.addressSize), hi = r.uN(unit.addressSize);
-    if (lo === 0 && hi === 0) break;
-    if (lo === all) { base = hi; continue; }
-    out.push([(base + lo) >>> 0, (base + hi) >>> 0]);
-  }
+  walkPairList(sec, Number(a.value), unit, base, (low, high) => out.push([low, high]));
   return out;
 }
