@@ -111,11 +111,33 @@ function compareStop(k: number, g: Stop, got: Stop, count: { optimizedOut: numbe
   }
 }
 
+/** opt.c built -O2 with debug information, in the given instruction set and DWARF version. */
+async function optElf(isa: 'arm' | 'thumb' = 'arm', dwarf: 4 | 5 = 5): Promise<string> {
+  const { buildOne } = await import(join(ROOT, 'test', 'guests', 'build.mjs'));
+  return buildOne(`dap-opt-${isa}-dwarf${dwarf}.elf`, [SOURCE], [isa === 'arm' ? '-marm' : '-mthumb', '-O2', dwarf === 5 ? '-g' : '-gdwarf-4']) as string;
+}
+
+/** Stops at walk, then steps with `step` as gdb stepped to get `want`, comparing each stop with gdb's. */
+async function stepsMatchGdb(elf: string, want: Stop[], step: (dc: DebugClient) => Promise<unknown>): Promise<void> {
+  const dc = await client();
+  try {
+    await launchAndStop(dc, launchArgs(elf), () => dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'walk' }] }));
+    const count = { optimizedOut: 0, values: 0 };
+    compareStop(0, want[0], await adapterFrames(dc, 2), count);
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
+    for (let k = 1; k < want.length; k++) {
+      await stepAndWait(dc, step(dc));
+      compareStop(k, want[k], await adapterFrames(dc, 2), count);
+    }
+  } finally {
+    await dc.stop();
+  }
+}
+
 for (const [isa, dwarf] of [['arm', 5], ['arm', 4], ['thumb', 5]] as const) {
   test(`optimised code (-O2, DWARF ${dwarf}, ${isa}): the adapter shows the values gdb shows, in both frames`, async (t) => {
     if (!requireTools(t, [CROSS.gcc, 'gdb-multiarch', 'qemu-system-arm'], 'gcc-arm-linux-gnueabihf, gdb-multiarch, qemu-system-arm')) return;
-    const { buildOne } = await import(join(ROOT, 'test', 'guests', 'build.mjs'));
-    const elf = buildOne(`dap-opt-${isa}-dwarf${dwarf}.elf`, [SOURCE], [isa === 'arm' ? '-marm' : '-mthumb', '-O2', dwarf === 5 ? '-g' : '-gdwarf-4']) as string;
+    const elf = await optElf(isa, dwarf);
     const want = await gdbStops(elf, MARKERS.map((m) => `opt.c:${markerLine(m)}`), STOPS, 2);
     assert.equal(want.length, STOPS, `gdb stopped ${want.length} times`);
     const dc = await client();
@@ -137,8 +159,7 @@ for (const [isa, dwarf] of [['arm', 5], ['arm', 4], ['thumb', 5]] as const) {
 
 test('inlined calls are frames of their own, as gdb shows them (-O2, DWARF 5, ARM): stops in sink() from mix, widen, and walk through the inlined scale()', async (t) => {
   if (!requireTools(t, [CROSS.gcc, 'gdb-multiarch', 'qemu-system-arm'], 'gcc-arm-linux-gnueabihf, gdb-multiarch, qemu-system-arm')) return;
-  const { buildOne } = await import(join(ROOT, 'test', 'guests', 'build.mjs'));
-  const elf = buildOne('dap-opt-arm-dwarf5.elf', [SOURCE], ['-marm', '-O2', '-g']) as string;
+  const elf = await optElf();
   const stops = 2 + 2 * 5; // mix, widen, then scale and walk in each of the 5 iterations
   const want = await gdbStops(elf, ['sink'], stops, 4);
   assert.equal(want.length, stops);
@@ -161,55 +182,28 @@ test('inlined calls are frames of their own, as gdb shows them (-O2, DWARF 5, AR
 
 test('next through a loop with inlined code stops where gdb stops and shows what gdb shows (-O2, DWARF 5, ARM)', async (t) => {
   if (!requireTools(t, [CROSS.gcc, 'gdb-multiarch', 'qemu-system-arm'], 'gcc-arm-linux-gnueabihf, gdb-multiarch, qemu-system-arm')) return;
-  const { buildOne } = await import(join(ROOT, 'test', 'guests', 'build.mjs'));
-  const elf = buildOne('dap-opt-arm-dwarf5.elf', [SOURCE], ['-marm', '-O2', '-g']) as string;
+  const elf = await optElf();
   // break walk, then `next`s through the loop body: gdb stops where the inlined scale()'s code is
   // entered (a range of it starts there) and shows walk at the call's line.
   const want = await gdbStops(elf, ['walk'], 8, 2, 'next');
-  const dc = await client();
-  try {
-    await launchAndStop(dc, launchArgs(elf), () => dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'walk' }] }));
-    const count = { optimizedOut: 0, values: 0 };
-    compareStop(0, want[0], await adapterFrames(dc, 2), count);
-    await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
-    for (let k = 1; k < want.length; k++) {
-      await stepAndWait(dc, dc.nextRequest({ threadId: 1 }));
-      compareStop(k, want[k], await adapterFrames(dc, 2), count);
-    }
-    assert.equal(want[1].frames[0].name, 'walk');
-  } finally {
-    await dc.stop();
-  }
+  assert.equal(want[1].frames[0].name, 'walk');
+  await stepsMatchGdb(elf, want, (dc) => dc.nextRequest({ threadId: 1 }));
 });
 
 test('step onto inlined code, then into it without running, as gdb does (-O2, DWARF 5, ARM)', async (t) => {
   if (!requireTools(t, [CROSS.gcc, 'gdb-multiarch', 'qemu-system-arm'], 'gcc-arm-linux-gnueabihf, gdb-multiarch, qemu-system-arm')) return;
-  const { buildOne } = await import(join(ROOT, 'test', 'guests', 'build.mjs'));
-  const elf = buildOne('dap-opt-arm-dwarf5.elf', [SOURCE], ['-marm', '-O2', '-g']) as string;
+  const elf = await optElf();
   // break walk, step (to where scale()'s code is entered: walk at the call), step (into scale, same
   // pc). Further steps inside the interleaved inlined code are not compared yet (a known gap).
   const want = await gdbStops(elf, ['walk'], 3, 2, 'step');
   assert.equal(want[2].pc, want[1].pc);
   assert.deepEqual(want.map((w) => w.frames[0].name), ['walk', 'walk', 'scale']);
-  const dc = await client();
-  try {
-    await launchAndStop(dc, launchArgs(elf), () => dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'walk' }] }));
-    const count = { optimizedOut: 0, values: 0 };
-    compareStop(0, want[0], await adapterFrames(dc, 2), count);
-    await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
-    for (let k = 1; k < want.length; k++) {
-      await stepAndWait(dc, dc.stepInRequest({ threadId: 1 }));
-      compareStop(k, want[k], await adapterFrames(dc, 2), count);
-    }
-  } finally {
-    await dc.stop();
-  }
+  await stepsMatchGdb(elf, want, (dc) => dc.stepInRequest({ threadId: 1 }));
 });
 
 test('optimised locals: one in a register is writable (the register changes), a computed one is refused with the reason', async (t) => {
   if (!requireTools(t, [CROSS.gcc], 'gcc-arm-linux-gnueabihf')) return;
-  const { buildOne } = await import(join(ROOT, 'test', 'guests', 'build.mjs'));
-  const elf = buildOne('dap-opt-arm-dwarf5.elf', [SOURCE], ['-marm', '-O2', '-g']) as string;
+  const elf = await optElf();
   const dc = await client();
   try {
     await launchAndStop(dc, launchArgs(elf), () => dc.setBreakpointsRequest({ source: { path: SOURCE }, breakpoints: [{ line: markerLine('mix-sink') }] }));
@@ -237,8 +231,7 @@ test('optimised locals: one in a register is writable (the register changes), a 
 
 test('step out of an inlined call stops where its code is left, as gdb\'s finish (-O2, DWARF 5, ARM)', async (t) => {
   if (!requireTools(t, [CROSS.gcc, CROSS.objdump, 'gdb-multiarch', 'qemu-system-arm'], 'gcc-arm-linux-gnueabihf, gdb-multiarch, qemu-system-arm')) return;
-  const { buildOne } = await import(join(ROOT, 'test', 'guests', 'build.mjs'));
-  const elf = buildOne('dap-opt-arm-dwarf5.elf', [SOURCE], ['-marm', '-O2', '-g']) as string;
+  const elf = await optElf();
   // walk's first call of sink() is scale()'s, inlined: stop on it, then finish / stepOut.
   const dis = spawnSync(CROSS.objdump, ['-d', '--disassemble=walk', elf], { encoding: 'utf8' }).stdout;
   const bl = /^\s*([0-9a-f]+):\s+\S+\s+bl\s+[0-9a-f]+ <sink>/m.exec(dis);
