@@ -1,11 +1,11 @@
 // A real VS Code for end-to-end tests: code-server (VS Code 1.100.3's workbench and extension host) with the
 // packaged .vsix installed, served on 127.0.0.1 only, driven in Debian's Chromium through playwright-core the
 // way a user drives it (command palette, clicks, typing). Screenshots go to test-output/e2e/.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../support/net';
+import { startCodeServer } from './code-server-process';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ensureCodeServer } from './code-server-install';
 
@@ -57,28 +57,10 @@ export async function startVsCode(log: (s: string) => void): Promise<VsCode> {
   const vsix = packageVsix(root);
   const inst = spawnSync(process.execPath, [entry, '--user-data-dir', userData, '--extensions-dir', extDir, '--install-extension', vsix], { encoding: 'utf8' });
   if (inst.status !== 0 || !/successfully installed/i.test(inst.stdout + inst.stderr)) throw new Error(`installing the .vsix into code-server failed:\n${inst.stdout}\n${inst.stderr}`);
-  const port = await freePort();
-  let out = '';
-  const server: ChildProcess = spawn(process.execPath, [entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--user-data-dir', userData, '--extensions-dir', extDir], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  server.stdout!.on('data', (d) => (out += d));
-  server.stderr!.on('data', (d) => (out += d));
-  const stopServer = () => {
-    if (server.pid && server.exitCode === null) {
-      try {
-        process.kill(-server.pid, 'SIGTERM');
-      } catch {
-        /* already gone */
-      }
-    }
-  };
+  const server = await startCodeServer(entry, userData, extDir);
+  const { port } = server;
   let browser: Browser | undefined;
   try {
-    const t0 = Date.now();
-    while (!/HTTP server listening/.test(out)) {
-      if (server.exitCode !== null) throw new Error(`code-server exited (${server.exitCode}):\n${out}`);
-      if (Date.now() - t0 > 60000) throw new Error(`code-server did not start in 60 s:\n${out}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
@@ -92,16 +74,16 @@ export async function startVsCode(log: (s: string) => void): Promise<VsCode> {
     return {
       page,
       workspace,
-      logs: () => out,
+      logs: server.logs,
       close: async () => {
         await b.close().catch(() => {});
-        stopServer();
+        server.stop();
         rmSync(root, { recursive: true, force: true });
       },
     };
   } catch (e) {
     await browser?.close().catch(() => {});
-    stopServer();
+    server.stop();
     throw e;
   }
 }

@@ -3,9 +3,8 @@
 // development. The browser workbench takes both paths from its `payload` URL parameter, as VS Code's own web
 // test runner passes them; Chromium only hosts the workbench. The suite writes its report to
 // suite-report.txt beside the workspace; this script prints it and exits 0 only if every check passed.
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { freePort } from '../support/net';
+import { startCodeServer } from '../e2e/code-server-process';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -35,19 +34,11 @@ export async function runSuiteInCodeServer(log: (s: string) => void, timeoutMs =
   mkdirSync(join(userData, 'User'), { recursive: true });
   writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify({ 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'update.mode': 'none' }));
   const report = join(root, 'suite-report.txt');
-  const port = await freePort();
-  let out = '';
-  const server = spawn(process.execPath, [entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--user-data-dir', userData, '--extensions-dir', join(root, 'extensions')], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  server.stdout!.on('data', (d) => (out += d));
-  server.stderr!.on('data', (d) => (out += d));
+  const t0 = Date.now();
+  const server = await startCodeServer(entry, userData, join(root, 'extensions'));
+  const { port } = server;
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'] });
   try {
-    const t0 = Date.now();
-    while (!/HTTP server listening/.test(out)) {
-      if (server.exitCode !== null) throw new Error(`code-server exited (${server.exitCode}):\n${out}`);
-      if (Date.now() - t0 > 60000) throw new Error(`code-server did not start in 60 s:\n${out}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
     const remote = (p: string) => `vscode-remote://127.0.0.1:${port}${p}`;
     const payload = JSON.stringify([
       ['extensionDevelopmentPath', remote(repo)],
@@ -56,19 +47,13 @@ export async function runSuiteInCodeServer(log: (s: string) => void, timeoutMs =
     const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`, { waitUntil: 'domcontentloaded', timeout: 120000 });
     while (!(existsSync(report) && /^1\.\.\d+$/m.test(readFileSync(report, 'utf8')))) {
-      if (Date.now() - t0 > timeoutMs) throw new Error(`the suite did not finish in ${timeoutMs / 1000} s; report so far:\n${existsSync(report) ? readFileSync(report, 'utf8') : '(none)'}\ncode-server:\n${out.slice(-3000)}`);
+      if (Date.now() - t0 > timeoutMs) throw new Error(`the suite did not finish in ${timeoutMs / 1000} s; report so far:\n${existsSync(report) ? readFileSync(report, 'utf8') : '(none)'}\ncode-server:\n${server.logs().slice(-3000)}`);
       await new Promise((r) => setTimeout(r, 500));
     }
     return readFileSync(report, 'utf8');
   } finally {
     await browser.close().catch(() => {});
-    if (server.pid && server.exitCode === null) {
-      try {
-        process.kill(-server.pid, 'SIGTERM');
-      } catch {
-        /* gone */
-      }
-    }
+    server.stop();
     rmSync(root, { recursive: true, force: true });
   }
 }
