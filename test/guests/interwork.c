@@ -19,12 +19,7 @@ void exc_dispatch(int kind, u32 *frame) {
 __asm__(".syntax unified\n\t.pushsection .text\n"
         "\t.arm\n\t.balign 4\n\t.global arm_target\n\t.type arm_target, %function\narm_target:\n\tpush {lr}\n\tsvc #1\n\tpop {r1}\n\tmov lr, r1\n\tadd r0, r0, #0x100\n\tbx lr\n"
         "\t.thumb\n\t.balign 4\n\t.global thumb_target\n\t.type thumb_target, %function\n\t.thumb_func\nthumb_target:\n\tpush {lr}\n\tsvc #1\n\tpop {r1}\n\tmov lr, r1\n\tadds r0, r0, #0x20\n\tbx lr\n"
-#ifdef __thumb__
-        "\t.thumb\n"
-#else
-        "\t.arm\n"
-#endif
-        "\t.popsection\n");
+        ASM_POP_SECTION);
 extern int arm_target(int), thumb_target(int);
 
 static void report(const char *name, u32 r0) { show(name, r0); show("  t", t_seen); t_seen = 9; }

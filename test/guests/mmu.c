@@ -3,6 +3,7 @@
    MAIR attributes): translations through aliases, translation/permission/domain/access-flag faults
    with their DFSR/DFAR/IFSR/IFAR, PAR after ATS1CPR/ATS1CPW/ATS1CUR in both formats, TLB maintenance. */
 #include "rt.h"
+#include "mmu.h"
 
 static u32 l1[4096] __attribute__((aligned(16384)));
 static u32 l2[256] __attribute__((aligned(1024)));
@@ -13,16 +14,13 @@ static u8 page_pool[4 * 4096] __attribute__((aligned(4096)));
 static volatile u32 resume_to;
 static volatile int faults;
 
-static u32 get_spsr(void) { u32 v; __asm__ volatile("mrs %0, spsr" : "=r"(v)); return v; }
-
 void exc_dispatch(int kind, u32 *frame) {
   u32 spsr = get_spsr();
   faults++;
   if (kind == 4) {
     show("dabt.dfsr", read_cp15(0, c5, c0, 0));
     show("dabt.dfar", read_cp15(0, c6, c0, 0));
-    if (spsr & 0x20) frame[13] += (*(u16 *)frame[13] >> 11) >= 0x1d ? 4 : 2;
-    else frame[13] += 4;
+    skip_insn(frame, spsr);
   } else if (kind == 3) {
     show("pabt.ifsr", read_cp15(0, c5, c0, 1));
     show("pabt.ifar", read_cp15(0, c6, c0, 2));
@@ -34,7 +32,6 @@ void exc_dispatch(int kind, u32 *frame) {
 
 static u32 rd(u32 va) { return *(volatile u32 *)va; }
 static void wr(u32 va, u32 v) { *(volatile u32 *)va = v; }
-static void tlbiall(void) { __asm__ volatile("dsb\n\tmcr p15, 0, %0, c8, c7, 0\n\tdsb\n\tisb" :: "r"(0) : "memory"); }
 static u32 ats(int which, u32 va) {
   if (which == 0) __asm__ volatile("mcr p15, 0, %0, c7, c8, 0" :: "r"(va));      /* ATS1CPR */
   else if (which == 1) __asm__ volatile("mcr p15, 0, %0, c7, c8, 1" :: "r"(va)); /* ATS1CPW */
@@ -47,14 +44,7 @@ static u64 par64(void) { u32 lo, hi; __asm__ volatile("mrrc p15, 0, %0, %1, c7" 
 static int add3(int x) { return x + 3; }
 
 static void call_at(u32 va, const char *name) {
-  int (*fn)(int) = (int (*)(int))va;
-  u32 res;
-  __asm__ volatile("adr r1, 1f\n\t"
-#ifdef __thumb__
-                   "orr r1, r1, #1\n\t"
-#endif
-                   "str r1, [%1]\n\tmov r0, #4\n\tblx %2\n1:\n\tmov %0, r0" : "=r"(res) : "r"(&resume_to), "r"(fn) : "r0", "r1", "r2", "r3", "r12", "lr", "memory");
-  show(name, res);
+  show(name, call_va(va, &resume_to));
   show("faults_so_far", faults);
 }
 

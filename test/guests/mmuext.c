@@ -44,25 +44,13 @@ __asm__(".syntax unified\n\t.pushsection .text\n\t.arm\n\t.balign 4\n"
         "\t.thumb_func\nte_svc:\n\tpush {r0, r1}\n\tmovs r1, #2\n1:\tldr r0, =te_kind\n\tstr r1, [r0]\n\tmrs r1, spsr\n\tldr r0, =te_spsr\n\tstr r1, [r0]\n"
         "\tldr r0, =te_lr\n\tmov r1, lr\n\tstr r1, [r0]\n\tpop {r0, r1}\n\tmovs pc, lr\n"
         "\t.thumb_func\nte_other:\n\tb .\n\t.ltorg\n"
-#ifdef __thumb__
-        "\t.thumb\n"
-#else
-        "\t.arm\n"
-#endif
-        "\t.popsection\n");
+        ASM_POP_SECTION);
 extern u32 hv_table[], te_table[];
 
 static int add3(int x) { return x + 3; }
 
 static void call_at(u32 va, const char *name) {
-  int (*fn)(int) = (int (*)(int))va;
-  u32 res;
-  __asm__ volatile("adr r1, 1f\n\t"
-#ifdef __thumb__
-                   "orr r1, r1, #1\n\t"
-#endif
-                   "str r1, [%1]\n\tmov r0, #4\n\tblx %2\n1:\n\tmov %0, r0" : "=r"(res) : "r"(&resume_to), "r"(fn) : "r0", "r1", "r2", "r3", "r12", "lr", "memory");
-  show(name, res);
+  show(name, call_va(va, &resume_to));
 }
 
 static u32 ats1cpr(u32 va) {

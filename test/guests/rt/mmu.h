@@ -38,4 +38,16 @@ static inline void skip_insn(u32 *frame, u32 spsr) {
 }
 
 static inline u32 get_spsr(void) { u32 v; __asm__ volatile("mrs %0, spsr" : "=r"(v)); return v; }
+
+/* Calls the function at va with 4 in r0, first storing the return address in *resume so that a prefetch
+   abort handler can resume there when va does not execute; returns what r0 holds afterwards. */
+static inline u32 call_va(u32 va, volatile u32 *resume) {
+  u32 res;
+  __asm__ volatile("adr r1, 1f\n\t"
+#ifdef __thumb__
+                   "orr r1, r1, #1\n\t"
+#endif
+                   "str r1, [%1]\n\tmov r0, #4\n\tblx %2\n1:\n\tmov %0, r0" : "=r"(res) : "r"(resume), "r"(va) : "r0", "r1", "r2", "r3", "r12", "lr", "memory");
+  return res;
+}
 #endif

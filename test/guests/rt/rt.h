@@ -23,5 +23,11 @@ void exc_dispatch(int kind, u32 *frame);
 #define write_cp15(opc1, crn, crm, opc2, v) __asm__ volatile("mcr p15, " #opc1 ", %0, " #crn ", " #crm ", " #opc2 :: "r"((u32)(v)) : "memory")
 #define mmio32(a) (*(volatile u32 *)(a))
 #define mmio8(a) (*(volatile u8 *)(a))
+/* Ends a top-level __asm__ block that switched instruction set: back to the one this file is built for. */
+#ifdef __thumb__
+#define ASM_POP_SECTION "\t.thumb\n\t.popsection\n"
+#else
+#define ASM_POP_SECTION "\t.arm\n\t.popsection\n"
+#endif
 static inline u32 get_cpsr(void) { u32 v; __asm__ volatile("mrs %0, cpsr" : "=r"(v)); return v; }
 #endif
